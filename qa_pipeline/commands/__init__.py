@@ -1,0 +1,1 @@
+"""Subcommands of `qa-pipeline`, one module each, each with ``register(subparsers)``."""
