@@ -1,0 +1,1 @@
+"""Judging a conversation against a rubric: script, empathy, violations, flags, reason."""

@@ -1,0 +1,1 @@
+"""Text processing: normalisation, language models, speaker roles, numbers and dates."""
