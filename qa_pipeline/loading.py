@@ -121,7 +121,9 @@ def conversation_from_dict(
     audio_path: Path | None = None
     if doc.audio:
         base = source.parent if source is not None else Path.cwd()
-        audio_path = resolve_inside(doc.audio, base, audio_root or base, what="audio", source=source)
+        audio_path = resolve_inside(
+            doc.audio, base, audio_root or base, what="audio", source=source
+        )
 
     utterances = [
         Utterance(speaker=u.speaker, text=u.text, start=u.start, end=u.end)
@@ -174,8 +176,9 @@ def resolve_inside(
     return resolved
 
 
-def read_json_file(path: Path, *, max_bytes: int = MAX_CONVERSATION_BYTES) -> Any:
+def read_json_file(path: Path, *, max_bytes: int | None = None) -> Any:
     """Read a JSON file with a size guard and a clear message on every failure."""
+    max_bytes = MAX_CONVERSATION_BYTES if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -217,7 +220,7 @@ def call_id_hint(path: Path) -> str:
         data = json.loads(path.read_text(encoding="utf-8-sig")[:MAX_CONVERSATION_BYTES])
         if isinstance(data, dict) and isinstance(data.get("call_id"), str | int):
             return str(data["call_id"])
-    except Exception:  # noqa: BLE001 - a hint only; the real error is reported elsewhere
+    except Exception:  # a hint only: the real error is reported by the caller
         pass
     return path.stem
 
