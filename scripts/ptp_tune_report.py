@@ -42,7 +42,11 @@ def main(argv: list[str]) -> int:
                 problems.append(f"invented {got.amount} {got.date} ev={got.evidence}")
         else:
             with_ptp += 1
-            if got is not None and abs(got.amount - want["amount"]) < 0.006 and got.date.isoformat() == want["date"]:
+            if (
+                got is not None
+                and abs(got.amount - want["amount"]) < 0.006
+                and got.date.isoformat() == want["date"]
+            ):
                 exact += 1
             else:
                 g = None if got is None else f"{got.amount} {got.date} ev={got.evidence}"
@@ -50,9 +54,14 @@ def main(argv: list[str]) -> int:
         if conf.passed == want_conf:
             conf_ok += 1
         else:
-            problems.append(f"ptp_confirmation want {want_conf} got {conf.passed} ev={conf.evidence} ({conf.rationale})")
+            problems.append(
+                f"ptp_confirmation want {want_conf} got {conf.passed} ev={conf.evidence} ({conf.rationale})"
+            )
         if problems:
-            print(f"== {conv.call_id} {conv.channel} {conv.started_at:%Y-%m-%d %a}: " + "; ".join(problems))
+            print(
+                f"== {conv.call_id} {conv.channel} {conv.started_at:%Y-%m-%d %a}: "
+                + "; ".join(problems)
+            )
             if not quiet:
                 for i, u in enumerate(conv.utterances):
                     print(f"   {i:2d} {u.speaker[:4]}: {u.text}")

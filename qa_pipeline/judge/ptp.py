@@ -29,7 +29,7 @@ from qa_pipeline.types import ROLE_AGENT, Conversation, ItemResult, PromiseToPay
 __all__ = ["PTP_SCORER_VERSION", "extract_ptp", "ptp_confirmation"]
 
 #: stored with every scorecard's models so a changed rule set is traceable
-PTP_SCORER_VERSION = "ptp-rules-1"
+PTP_SCORER_VERSION = "ptp-rules-2"
 
 #: a promise further out than this is not a promise date (a date of birth, next year's renewal)
 MAX_DAYS_AHEAD = 400
@@ -44,7 +44,7 @@ _COMMIT = re.compile(
     r"(?:\s+(?:probably|definitely|maybe|just|only|like|still|totally|prob|def|be able to|"
     r"at least|actually|really|for sure))*\s+"
     r"(?:do|pay|send|make|put|swing|manage|afford|handle|cover|give|get|take|set|go with|commit)\b|"
-    r"\bcan (?:i|we|you)\s+(?:just\s+)?(?:do|pay|make|send|put|set|schedule|split|go)\b|"
+    r"\b(?:can|could|may) (?:i|we|you)\s+(?:just\s+|maybe\s+|still\s+)?(?:do|pay|make|send|put|set|schedule|split|go|start|get)\b|"
     r"\b(?:let's|lets|let us)\s+(?:do|say|go with|make it|put|set|just do|schedule)\b|"
     r"\b(?:put|sign|set) me (?:down|up)\b|\bworks for me\b|\b(?:that|this|it) works\b|"
     r"\bi(?:'d| would) like to (?:pay|make|set|do|schedule)\b|"
@@ -52,7 +52,10 @@ _COMMIT = re.compile(
     r"\b(?:i|we) (?:can|could) do (?:that|it|this)\b|"
     r"\b(?:just|do|pay|make it|put|schedule|charge|run)\s+(?:the\s+)?(?:whole thing|full amount|whole amount|"
     r"balance|full balance|all of it|everything|it all|in full)\b|"
-    r"\b(?:i|we) can do\b|\bi can\b|\bi could\b|\bdo-able\b|\bdoable\b",
+    r"\b(?:i|we) can do\b|\bi can\b|\bi could\b|\bdo-able\b|\bdoable\b|"
+    r"\bill (?:pay|do|send|make|put)\b|\b(?:i|we)(?:'ll| will| can| could| want to| wanna) start\b|"
+    r"\b(?:could|can) (?:i|we) start\b|\b(?:is|are|sounds|that's|thats) (?:good|fine|great|doable|perfect|ok|okay)\b|"
+    r"\bcan (?:the|my) (?:first|1st) (?:one|payment)? ?be\b|\bi'll take\b|\bi will take\b",
     _F,
 )
 # words that take the commitment back: effort not promise, doubt, refusal
@@ -105,8 +108,9 @@ _PROPOSAL = re.compile(
     _F,
 )
 _WHOLE_BALANCE = re.compile(
-    r"\b(?:the whole thing|whole thing|full amount|whole amount|the balance|full balance|all of it|"
-    r"everything|it all|in full|pay it off|the full|the total|the whole balance|all of that)\b",
+    r"\b(?:the whole thing|whole thing|full amount|whole amount|the balance|full balance|"
+    r"in full|pay it off|the full|the total|the whole balance|"
+    r"(?:pay|paying|do|cover|clear|put|charge|take|run)\s+(?:it all|all of it|everything|all of that|the whole|it)\b(?!\s+(?:with|by|in|over|to|back)\b))",
     _F,
 )
 _HALF = re.compile(r"\bhalf\b", _F)
@@ -125,7 +129,16 @@ _THIRD_PARTY = re.compile(
     r"no this is (?:his|her)|not (?:him|her),? (?:this is|i'm))\b",
     _F,
 )
-_RPC_RETURN = re.compile(r"\b(?:this is (?:him|her|me)|(?:he|she) just (?:got|came) (?:home|in)|speaking)\b", _F)
+_RPC_RETURN = re.compile(
+    r"\b(?:this is (?:him|her|me)|(?:he|she) just (?:got|came) (?:home|in)|speaking|"
+    r"(?:hello|hi|hey),? (?:this is|it's|it is) (?!(?:his|her|their|the|a|about|not)\b)\w+)\b",
+    _F,
+)
+_VERIFIED = re.compile(
+    r"\b(?:you're verified|you are verified|you're all verified|that matches|thank you,? verified|"
+    r"verified,? thank|identity (?:has been|is) verified)\b",
+    _F,
+)
 
 
 @dataclass(slots=True)
@@ -135,7 +148,24 @@ class _Turn:
     text: str
     clean: str
     amounts: list[AmountMention] = field(default_factory=list)
+    #: dates from today to MAX_DAYS_AHEAD
     dates: list[DateMention] = field(default_factory=list)
+    #: every date, past ones too ("a payment of $146.30 on 7/2")
+    all_dates: list[DateMention] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Offer:
+    """What one customer turn offers: an amount, a date, and whether it is a commitment."""
+
+    index: int
+    amount: float | None
+    day: date | None
+    committed: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.amount is not None and self.day is not None
 
 
 @dataclass(slots=True)
@@ -158,18 +188,33 @@ def _turns(conv: Conversation) -> list[_Turn]:
     out: list[_Turn] = []
     for i, u in enumerate(conv.utterances):
         clean = _clean(u.text)
-        dates = [d for d in find_dates(clean, today) if today <= d.date <= horizon]
-        out.append(_Turn(i, u.speaker == ROLE_AGENT, u.text, clean, find_amounts(clean), dates))
+        all_dates = find_dates(clean, today)
+        dates = [d for d in all_dates if today <= d.date <= horizon]
+        out.append(
+            _Turn(i, u.speaker == ROLE_AGENT, u.text, clean, find_amounts(clean), dates, all_dates)
+        )
     return out
+
+
+# a new clause starts at sentence ends, at "but", and where the speaker starts over with "i <modal>"
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;]+\s+|,?\s+\b(?:but|though|although|except)\b\s+|\s+-\s+|"
+    r"(?<!\bcan)(?<!\bcould)(?<!\bwould)(?<!\bshould)(?<!\bwill)(?<!\bdo)(?<!\bmay)(?<!\bdid)(?<!\bif)"
+    r"(?<!\bwhen)(?<!\bso)(?<!\bthat)(?<!\bwhat)(?<!\bhow)"
+    r"\s+(?=\b(?:i|we)(?:'ll| will| can| could| would| might| can't| cannot| won't| don't| do not|"
+    r" have| got| get| am|'m| just| only)\b)",
+    _F,
+)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
     """Spans of the clauses of a turn: a commitment, a hedge and a refusal are judged per clause."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in re.finditer(r"[.!?;]+\s+|,?\s+\bbut\b\s+|\s+-\s+", text):
-        spans.append((start, m.start()))
-        start = m.end()
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = max(start, m.end())
     spans.append((start, len(text)))
     return [(s, e) for s, e in spans if e > s]
 
@@ -182,6 +227,12 @@ def _payable_amounts(turn: _Turn, s: int = 0, e: int | None = None) -> list[Amou
             continue
         if not a.has_currency and a.value < 10:
             continue
+        if re.search(
+            r"\b(?:chapter|ch|section|page|room|gate|exit|route|number|no|#)\s*$",
+            turn.clean[max(0, a.start - 12) : a.start],
+            _F,
+        ):
+            continue  # "chapter thirteen" is a bankruptcy, not $13
         out.append(a)
     return out
 
@@ -198,17 +249,56 @@ def _last_balance(turns: list[_Turn], before: int) -> float | None:
     return None
 
 
-def _customer_offer(turns: list[_Turn], t: _Turn) -> tuple[float | None, date | None, bool]:
-    """What a customer turn commits to: (amount, date, committed)."""
-    best: tuple[float | None, date | None, bool] = (None, None, False)
+def _plan_amount(turns: list[_Turn], before: int) -> float | None:
+    """The instalment the agent last offered ("three monthly payments of $45", "$80/mo")."""
+    for t in reversed(turns[max(0, before - 4) : before]):
+        if not t.is_agent:
+            continue
+        for a in t.amounts:
+            window = t.clean[max(0, a.start - 40) : a.start]
+            if a.per_period or re.search(
+                r"\b(?:payments?|installments?|instalments?) of\s*(?:about|around|just)?\s*$",
+                window,
+                _F,
+            ):
+                return a.value
+    return None
+
+
+def _asked_for_terms(turns: list[_Turn], index: int) -> bool:
+    """Whether the agent's turn just before asked what the customer can pay, or when."""
+    for t in reversed(turns[:index]):
+        if not t.is_agent:
+            return False
+        return bool("?" in t.clean or _ASKS_TERMS.search(t.clean))
+    return False
+
+
+_ASKS_TERMS = re.compile(
+    r"\b(?:what (?:amount|date|day|can you|could you|works|would work)|how much|when can you|"
+    r"which (?:option|one|date|day)|options?|any of those|what works|you can (?:pay|do|split|schedule|choose|pick)|"
+    r"we can (?:do|set|split|schedule)|or (?:do|split|pay|schedule)|give me (?:a|an|the|some) (?:date|amount|day|number)|"
+    r"(?:a|an) (?:date|amount) (?:and|or) (?:a|an) (?:date|amount))\b",
+    _F,
+)
+_PAST_PAYMENT = re.compile(r"\b(?:paid|sent|mailed|filed|made a payment|already)\b", _F)
+
+
+def _customer_offer(turns: list[_Turn], t: _Turn) -> _Offer | None:
+    """What a customer turn offers: the first payment's amount and date, and if it commits."""
+    partial: _Offer | None = None
+    partial_explicit = False
+    committed_any = False
     for s, e in _clauses(t.clean):
         clause = t.clean[s:e]
-        committed = bool(_COMMIT.search(clause))
-        amounts = _payable_amounts(t, s, e)
-        dates = [d for d in t.dates if s <= d.start < e]
         if _HEDGE.search(clause):
             continue
+        committed = bool(_COMMIT.search(clause))
+        committed_any = committed_any or committed
+        amounts = _payable_amounts(t, s, e)
+        dates = [d for d in t.dates if s <= d.start < e]
         amount: float | None = None
+        explicit = bool(amounts)
         if amounts:
             # a recurring "forty a month" is still the first payment's amount
             amount = amounts[0].value
@@ -217,6 +307,8 @@ def _customer_offer(turns: list[_Turn], t: _Turn) -> tuple[float | None, date | 
         elif _HALF.search(clause):
             bal = _last_balance(turns, t.index)
             amount = None if bal is None else round(bal / 2, 2)
+        elif _PLAN_CHOICE.search(clause):
+            amount = _plan_amount(turns, t.index)
         day: date | None = None
         if dates:
             if amounts:
@@ -225,36 +317,54 @@ def _customer_offer(turns: list[_Turn], t: _Turn) -> tuple[float | None, date | 
                 day = min(dates, key=lambda d: (abs(d.start - first), d.start)).date
             else:
                 day = dates[0].date
+        if amount is None and day is None:
+            continue
         if amount is not None and day is not None:
-            return amount, day, True
-        if committed and (amount is not None or day is not None) and best == (None, None, False):
-            best = (amount, day, True)
-        elif (amount is not None or day is not None) and not best[2] and best == (None, None, False):
-            best = (amount, day, False)
-    # an amount in one clause and its date in the next: "Seventy-five I can probably do. My
-    # unemployment comes on the 15th."
-    if best[2] and (best[0] is None or best[1] is None):
-        amount, day = best[0], best[1]
-        if amount is None:
-            ams = [a for a in _payable_amounts(t) if not _clause_hedged(t, a.start)]
-            amount = ams[0].value if ams else None
-        if day is None:
-            ds = [d for d in t.dates if not _clause_hedged(t, d.start)]
-            day = ds[0].date if ds else None
-        best = (amount, day, True)
-    return best
+            short_answer = len(clause.split()) <= 12 and _asked_for_terms(turns, t.index)
+            if (committed or short_answer) and not _PAST_PAYMENT.search(clause):
+                return _Offer(t.index, amount, day, True)
+        if partial is None:
+            partial = _Offer(t.index, amount, day, committed)
+            partial_explicit = explicit
+        else:
+            # an amount in one clause and its date in the next: "Seventy-five I can probably do.
+            # My unemployment comes on the 15th."; a said amount beats one inferred from "the plan"
+            take_new = amount is not None and (
+                partial.amount is None or (explicit and not partial_explicit)
+            )
+            partial = _Offer(
+                t.index,
+                amount if take_new else partial.amount,
+                partial.day if partial.day is not None else day,
+                partial.committed or committed,
+            )
+            partial_explicit = partial_explicit or explicit
+    if partial is None:
+        return None
+    # "Fifty. Fifty dollars. Friday." in answer to "give me a date and an amount"
+    short_answer = len(t.clean.split()) <= 12 and _asked_for_terms(turns, t.index)
+    partial.committed = partial.committed or committed_any or (partial.complete and short_answer)
+    return partial
 
 
-def _clause_hedged(t: _Turn, pos: int) -> bool:
-    for s, e in _clauses(t.clean):
-        if s <= pos < e:
-            return bool(_HEDGE.search(t.clean[s:e]))
-    return False
+_PLAN_CHOICE = re.compile(
+    r"\b(?:\w+ (?:payments|installments|months)|(?:the )?(?:plan|monthly|payment plan)|first (?:one|payment))\b"
+    r"(?:\s+(?:is|are|sounds|works|would work|would be))?",
+    _F,
+)
+_RECEIVED = re.compile(
+    r"\b(?:received|processed|processing|charging|charged|posted|went through|been applied|"
+    r"i see .{0,30} (?:received|come in|came in)|i'm (?:running|taking)|"
+    r"i've (?:run|charged|taken)|payment (?:is|was) (?:complete|successful|approved))\b",
+    _F,
+)
 
 
-def _agent_statement(t: _Turn, prefer_amount: float | None, prefer_day: date | None) -> tuple[float, date] | None:
+def _agent_statement(
+    t: _Turn, prefer_amount: float | None, prefer_day: date | None, today: date
+) -> tuple[float, date] | None:
     """The amount and date an agent turn states for a payment, if it states both."""
-    amounts = [a for a in _payable_amounts(t) if a.has_currency or a.value >= 10]
+    amounts = _payable_amounts(t)
     if not amounts or not t.dates:
         return None
     if prefer_amount is not None:
@@ -262,26 +372,34 @@ def _agent_statement(t: _Turn, prefer_amount: float | None, prefer_day: date | N
         if same:
             amounts = same
     # leave out the balance, the remaining amount and fees when something else is there
-    paying = [a for a in amounts if not _BALANCE_CONTEXT.search(t.clean[max(0, a.start - 30) : a.start])]
+    paying = [
+        a for a in amounts if not _BALANCE_CONTEXT.search(t.clean[max(0, a.start - 30) : a.start])
+    ]
     amount = (paying or amounts)[0]
-    dates = t.dates
-    if prefer_day is not None and any(d.date == prefer_day for d in dates):
-        day = prefer_day
-    else:
-        # the date nearest the chosen amount; an agreeing "Friday, January 23rd" beats others
-        day = min(dates, key=lambda d: (d.weekday_agrees is False, abs(d.start - amount.start))).date
-    return amount.value, day
+    if prefer_day is not None and any(d.date == prefer_day for d in t.dates):
+        return amount.value, prefer_day
+    # the date nearest the amount; a past one ("a payment of $146.30 on 7/2") is a report of
+    # what happened, not a promise
+    nearest = min(
+        t.all_dates, key=lambda d: (d.weekday_agrees is False, abs(d.start - amount.start))
+    )
+    if nearest.date < today:
+        return None
+    return amount.value, nearest.date
 
 
 def _is_third_party_call(turns: list[_Turn]) -> bool:
-    """The person on the line is not the debtor (and the debtor never comes to the phone)."""
+    """The person on the line is not the debtor, and the debtor never comes to the phone."""
     flagged_at: int | None = None
     for t in turns:
-        if t.is_agent:
+        if flagged_at is None:
+            if not t.is_agent and _THIRD_PARTY.search(t.clean):
+                flagged_at = t.index
             continue
-        if flagged_at is None and _THIRD_PARTY.search(t.clean):
-            flagged_at = t.index
-        elif flagged_at is not None and _RPC_RETURN.search(t.clean):
+        # the debtor takes the phone ("Hello, this is Angela") and is verified
+        if (not t.is_agent and _RPC_RETURN.search(t.clean)) or (
+            t.is_agent and _VERIFIED.search(t.clean)
+        ):
             return False
     return flagged_at is not None
 
@@ -301,47 +419,76 @@ def extract_ptp(conv: Conversation) -> PromiseToPay | None:
     if not turns or _is_third_party_call(turns):
         return None
     candidates: list[_Candidate] = []
-    pending: tuple[int, float | None, date | None] | None = None  # last customer commitment
+    pending: _Offer | None = None  # the customer's latest offer, complete or not
+    answered: set[int] = set()  # customer turns already read as a reply to an agent statement
     for t in turns:
         if not t.is_agent:
-            amount, day, committed = _customer_offer(turns, t)
-            if committed and amount is not None and day is not None:
+            offer = _customer_offer(turns, t)
+            if offer is None:
+                continue
+            if offer.complete and offer.committed and t.index not in answered:
                 nxt = _next_turn(turns, t.index, agent=True)
                 if nxt is None or not _AGENT_REFUSES.search(nxt.clean):
-                    candidates.append(_Candidate(amount, day, [t.index], t.index, 0.8, t.index))
-                pending = (t.index, amount, day)
-            elif committed or amount is not None or day is not None:
-                if pending is None or not (committed or _YES.search(t.clean)):
-                    pending = (t.index, amount, day) if committed else pending
-                else:
-                    # "yeah the 23rd": completes or confirms the pending commitment
-                    pi, pa, pd = pending
-                    pending = (pi, amount if amount is not None else pa, day if day is not None else pd)
-            # a clear yes to the agent's concrete proposal just before
-            prev = _prev_turn(turns, t.index, agent=True)
-            if prev is not None and _YES.search(t.clean) and not _HEDGE.search(t.clean) and not _NO.search(t.clean):
-                stated = _agent_statement(prev, None, None)
-                if stated is not None and _PROPOSAL.search(prev.clean) and not _restates_pending(pending, prev):
-                    candidates.append(_Candidate(stated[0], stated[1], [prev.index, t.index], t.index, 0.85, t.index))
+                    candidates.append(
+                        _Candidate(
+                            offer.amount or 0.0,
+                            offer.day or conv.call_date,
+                            [t.index],
+                            t.index,
+                            0.8,
+                            t.index,
+                        )
+                    )
+            if pending is not None and t.index - pending.index <= 4 and not offer.complete:
+                # "yeah, the 23rd": completes the offer made just before
+                offer = _Offer(
+                    pending.index if not offer.committed else t.index,
+                    offer.amount if offer.amount is not None else pending.amount,
+                    offer.day if offer.day is not None else pending.day,
+                    offer.committed or pending.committed,
+                )
+            pending = offer
             continue
-        # an agent turn that states an amount and a date
-        pa = pending[1] if pending else None
-        pd = pending[2] if pending else None
-        stated = _agent_statement(t, pa, pd)
+        stated = _agent_statement(
+            t, pending.amount if pending else None, pending.day if pending else None, conv.call_date
+        )
         if stated is None:
             continue
         reply = _next_turn(turns, t.index, agent=False)
-        rejected = reply is not None and (_NO.search(reply.clean) is not None or bool(_HEDGE.search(reply.clean) and not _YES.search(reply.clean)))
+        rejected = reply is not None and (
+            _NO.search(reply.clean) is not None
+            or (_HEDGE.search(reply.clean) is not None and _YES.search(reply.clean) is None)
+        )
         accepted = reply is not None and not rejected and _YES.search(reply.clean) is not None
-        near_commitment = pending is not None and t.index - pending[0] <= 8
-        if near_commitment and pending is not None and (_RESTATE.search(t.clean) or t.index - pending[0] <= 3):
+        reply_offer = _customer_offer(turns, reply) if reply is not None else None
+        if reply_offer is not None and reply_offer.complete and reply_offer.committed:
+            continue  # the customer answers with an offer of their own: that one counts
+        gap = t.index - pending.index if pending is not None else 99
+        strong = _RESTATE.search(t.clean) is not None
+        question = _PROPOSAL.search(t.clean) is not None or t.clean.rstrip().endswith("?")
+        is_restatement = pending is not None and (
+            (pending.committed and (gap <= 3 or (strong and gap <= 8)))
+            or (not pending.committed and strong and not question and gap <= 3)
+            or (_RECEIVED.search(t.clean) is not None and gap <= 6)
+        )
+        if is_restatement and pending is not None:
             if rejected:
                 continue
-            evidence = [pending[0], t.index] + ([reply.index] if accepted and reply is not None else [])
-            candidates.append(_Candidate(stated[0], stated[1], evidence, pending[0], 0.95, t.index))
+            evidence = [pending.index, t.index]
+            last = t.index
+            if accepted and reply is not None:
+                evidence.append(reply.index)
+                answered.add(reply.index)
+                last = reply.index
+            candidates.append(_Candidate(stated[0], stated[1], evidence, pending.index, 0.95, last))
         elif accepted and reply is not None:
-            # the agent's own proposal, answered with a clear yes
-            candidates.append(_Candidate(stated[0], stated[1], [t.index, reply.index], reply.index, 0.85, reply.index))
+            # the agent's own concrete proposal, answered with a clear yes
+            answered.add(reply.index)
+            candidates.append(
+                _Candidate(
+                    stated[0], stated[1], [t.index, reply.index], reply.index, 0.85, reply.index
+                )
+            )
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.last_index, c.confidence))
@@ -353,28 +500,18 @@ def extract_ptp(conv: Conversation) -> PromiseToPay | None:
     )
 
 
-def _restates_pending(pending: tuple[int, float | None, date | None] | None, agent_turn: _Turn) -> bool:
-    return pending is not None and agent_turn.index > pending[0]
-
-
 def _next_turn(turns: list[_Turn], index: int, *, agent: bool) -> _Turn | None:
+    """The next turn of that side; for the customer, only before the agent speaks again."""
     for t in turns[index + 1 :]:
         if t.is_agent == agent:
             return t
-        if agent and not t.is_agent:
-            continue
         if not agent and t.is_agent:
-            return None  # the agent spoke again before the customer answered
+            return None
     return None
 
 
-def _prev_turn(turns: list[_Turn], index: int, *, agent: bool) -> _Turn | None:
-    for t in reversed(turns[:index]):
-        if t.is_agent == agent:
-            return t
-        if agent and not t.is_agent:
-            return None  # only the turn right before counts as "just before"
-    return None
+def _is_question(t: _Turn) -> bool:
+    return t.clean.rstrip().endswith("?") or _PROPOSAL.search(t.clean) is not None
 
 
 def ptp_confirmation(conv: Conversation, ptp: PromiseToPay | None) -> ItemResult:
@@ -389,14 +526,20 @@ def ptp_confirmation(conv: Conversation, ptp: PromiseToPay | None) -> ItemResult
         "I'll set that up", the amount alone or the date alone.
     """
     if ptp is None:
-        return ItemResult(False, [], 0.9, "No promise to pay was made, so there was nothing to confirm.")
+        return ItemResult(
+            False, [], 0.9, "No promise to pay was made, so there was nothing to confirm."
+        )
     turns = _turns(conv)
     customer_turns = [i for i in ptp.evidence if 0 <= i < len(turns) and not turns[i].is_agent]
     anchor = min(customer_turns) if customer_turns else (min(ptp.evidence) if ptp.evidence else 0)
     amount_only: int | None = None
     date_only: int | None = None
-    for t in turns[anchor:]:
+    for t in turns:
         if not t.is_agent:
+            continue
+        # the agent's own proposal before the customer agreed is not a restatement of an
+        # agreed promise; a statement that is part of the promise's evidence and asks nothing is
+        if t.index < anchor and not (t.index in ptp.evidence and not _is_question(t)):
             continue
         has_amount = any(abs(a.value - ptp.amount) < 0.006 for a in _payable_amounts(t))
         has_date = any(d.date == ptp.date for d in t.dates)

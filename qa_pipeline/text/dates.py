@@ -18,17 +18,25 @@ is a promise is the caller's job), with their explicit year when one was said.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from qa_pipeline.text.numbers import MONTHS, ORDINAL_WORDS, TENS, TEENS, UNITS
+from qa_pipeline.text.numbers import MONTHS, ORDINAL_WORDS, TEENS, TENS, UNITS
 
 __all__ = ["DateKind", "DateMention", "find_dates", "resolve_day_of_month", "resolve_weekday"]
 
 DateKind = Literal[
-    "today", "tomorrow", "relative", "weekday", "day_of_month", "month_day", "numeric", "end_of_month"
+    "today",
+    "tomorrow",
+    "relative",
+    "weekday",
+    "day_of_month",
+    "month_day",
+    "numeric",
+    "end_of_month",
 ]
 
 WEEKDAYS = {
@@ -102,7 +110,8 @@ _NOT_A_DAY_AFTER = re.compile(
 )
 
 _NOT_A_DAY_AFTER_NUMBER = re.compile(
-    r"\s*(?:days?|weeks?|months?|years?|dollars?|bucks|hours?|minutes?|percent|payments?|times?)\b", re.I
+    r"\s*(?:days?|weeks?|months?|years?|dollars?|bucks|hours?|minutes?|percent|payments?|times?)\b",
+    re.I,
 )
 _UNITS_NUM = {w: v for w, v in UNITS.items() if w not in ("oh", "o", "zero")}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "a": 1, "an": 1, "couple": 2, "few": 3}
@@ -143,10 +152,7 @@ def _year_value(raw: str, today: date) -> int | None:
         rest = _small_number(words[2:]) if len(words) > 2 else 0
         return None if rest is None else 2000 + rest
     if words[0] in ("nineteen", "twenty") and len(words) > 1:
-        if words[1] == "oh":
-            rest = _small_number(words[2:])
-        else:
-            rest = _small_number(words[1:])
+        rest = _small_number(words[2:]) if words[1] == "oh" else _small_number(words[1:])
         if rest is None:
             return None
         return (1900 if words[0] == "nineteen" else 2000) + rest
@@ -166,7 +172,11 @@ def _small_number(words: list[str]) -> int | None:
 def _pivot(two_digits: int, today: date) -> int:
     """A two-digit year: this century unless that would be in the future."""
     century = today.year // 100 * 100
-    return century + two_digits if century + two_digits <= today.year + 1 else century - 100 + two_digits
+    return (
+        century + two_digits
+        if century + two_digits <= today.year + 1
+        else century - 100 + two_digits
+    )
 
 
 # ------------------------------------------------------------------ resolution rules
@@ -272,17 +282,22 @@ def _add_months(d: date, months: int, day: int | None = None) -> date | None:
 _F = re.IGNORECASE
 _P_ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 _P_NUMERIC_FULL = re.compile(
-    rf"(?:\b{_WD_RE},?\s+)?\b(?P<m>\d{{1,2}})[/.-](?P<d>\d{{1,2}})[/.-](?P<y>\d{{4}}|\d{{2}})\b(?![/.-]\d)", _F
+    rf"(?:\b{_WD_RE},?\s+)?\b(?P<m>\d{{1,2}})[/.-](?P<d>\d{{1,2}})[/.-](?P<y>\d{{4}}|\d{{2}})\b(?![/.-]\d)",
+    _F,
 )
-_P_NUMERIC_MD = re.compile(rf"(?:\b{_WD_RE},?\s+)?(?<![\d/$.-])\b(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})\b(?![/\d])", _F)
+_P_NUMERIC_MD = re.compile(
+    rf"(?:\b{_WD_RE},?\s+)?(?<![\d/$.-])\b(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})\b(?![/\d])", _F
+)
 _P_MONTH_DAY = re.compile(
-    rf"(?:\b{_WD_RE},?\s+(?:the\s+)?)?\b{_MONTH_RE}\s+(?:the\s+)?{_DAY_ANY}\b(?:,?\s+{_YEAR}\b)?", _F
+    rf"(?:\b{_WD_RE},?\s+(?:the\s+)?)?\b{_MONTH_RE}\s+(?:the\s+)?{_DAY_ANY}\b(?:,?\s+{_YEAR}\b)?",
+    _F,
 )
 _P_DAY_OF_MONTH_NAME = re.compile(
     rf"(?:\b{_WD_RE},?\s+)?\b(?:the\s+)?{_DAY_ORD}\s+of\s+{_MONTH_RE}(?:,?\s+{_YEAR}\b)?", _F
 )
 _P_DAY_OF_REL_MONTH = re.compile(
-    rf"\b(?:the\s+)?{_DAY_ORD}\s+of\s+(?P<which>next|this|the|the\s+next|the\s+coming|every)\s+month\b", _F
+    rf"\b(?:the\s+)?{_DAY_ORD}\s+of\s+(?P<which>next|this|the|the\s+next|the\s+coming|every)\s+month\b",
+    _F,
 )
 _P_WEEKDAY_DAY = re.compile(rf"\b{_WD_RE},?\s+(?:the\s+)?{_DAY_ORD}\b", _F)
 _P_DAY_ORD = re.compile(
@@ -296,9 +311,13 @@ _P_TODAY = re.compile(
     _F,
 )
 _P_NOW = re.compile(r"\bnow\b", _F)
-_P_TOMORROW = re.compile(r"\b(?P<after>day after )?(?:tomorrow|tmrw|tmrow|tmr|tomorow|tommorow|tommorrow|2morrow|2moro)\b", _F)
+_P_TOMORROW = re.compile(
+    r"\b(?P<after>day after )?(?:tomorrow|tmrw|tmrow|tmr|tomorow|tommorow|tommorrow|2morrow|2moro)\b",
+    _F,
+)
 _P_IN_N = re.compile(
-    r"\b(?:in|within)\s+(?P<n>a|an|one|two|three|four|a couple of|a couple|\d{1,2})\s+(?P<unit>days?|weeks?)\b", _F
+    r"\b(?:in|within)\s+(?P<n>a|an|one|two|three|four|a couple of|a couple|\d{1,2})\s+(?P<unit>days?|weeks?)\b",
+    _F,
 )
 _P_FROM = re.compile(
     rf"\b(?P<n>a|an|one|two|three|four|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+from\s+(?P<base>today|now|tomorrow|{_WD_NAMES})\b",
@@ -328,6 +347,7 @@ def find_dates(text: str, call_date: date) -> list[DateMention]:
     """
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    d: date | None
 
     def free(s: int, e: int) -> bool:
         return all(e <= ts or s >= te for ts, te in taken)
@@ -345,10 +365,8 @@ def find_dates(text: str, call_date: date) -> list[DateMention]:
         return WEEKDAYS[wd.lower()] == d.weekday()
 
     for m in _P_ISO.finditer(text):
-        try:
+        with contextlib.suppress(ValueError):
             add(m, date(int(m["y"]), int(m["m"]), int(m["d"])), "numeric", explicit_year=True)
-        except ValueError:
-            pass
     for m in _P_NUMERIC_FULL.finditer(text):
         y = int(m["y"])
         y = _pivot(y, call_date) if y < 100 else y
@@ -360,7 +378,9 @@ def find_dates(text: str, call_date: date) -> list[DateMention]:
     for m in _P_MONTH_DAY.finditer(text):
         month = MONTHS[m["month"].lower()]
         day = _day_value(m["day"])
-        if day is None or (m["month"].lower() == "may" and not re.match(r"\d|[a-z]+(st|nd|rd|th)\b", m["day"], _F)):
+        if day is None or (
+            m["month"].lower() == "may" and not re.match(r"\d|[a-z]+(st|nd|rd|th)\b", m["day"], _F)
+        ):
             continue  # "may one" is a modal verb more often than May 1st
         if not m["year"] and _NOT_A_DAY_AFTER_NUMBER.match(text, m.end()):
             continue  # "may 1 day", "march 3 payments"
@@ -398,7 +418,11 @@ def find_dates(text: str, call_date: date) -> list[DateMention]:
         d = _add_months(call_date.replace(day=1), 1 if "next" in which else 0)
         add(m, d, "end_of_month")
     for m in _P_NEXT_WEEKS_WEEKDAY.finditer(text):
-        add(m, resolve_weekday(WEEKDAYS[m["wd"].lower()], call_date, modifier="next_week"), "weekday")
+        add(
+            m,
+            resolve_weekday(WEEKDAYS[m["wd"].lower()], call_date, modifier="next_week"),
+            "weekday",
+        )
     for m in _P_WEEKDAY_DAY.finditer(text):
         day = _day_value(m["day"])
         if day is None or _NOT_A_DAY_AFTER.match(text, m.end()):
@@ -440,10 +464,15 @@ def find_dates(text: str, call_date: date) -> list[DateMention]:
         mod = re.sub(r"\s+", " ", (m["mod"] or "").lower())
         if wd_raw in _RISKY_WEEKDAYS and not mod:
             continue
-        if wd_raw == "sun" or wd_raw == "sat":
-            # "the sun", "i sat": only with a clear lead
-            if mod not in ("this", "next", "this coming", "coming", "on", "by"):
-                continue
+        if wd_raw in ("sun", "sat") and mod not in (
+            "this",
+            "next",
+            "this coming",
+            "coming",
+            "on",
+            "by",
+        ):
+            continue  # "the sun", "i sat": only with a clear lead
         if text[m.end("wd") : m.end("wd") + 1] in ("'",) or re.match(r"s\b", text[m.end("wd") :]):
             continue  # "fridays": a habit, not a date
         if m["nextweek"]:
@@ -454,13 +483,23 @@ def find_dates(text: str, call_date: date) -> list[DateMention]:
             modifier = "next"
         else:
             modifier = ""
-        s = m.start("mod") if mod in ("this", "next", "this coming", "coming", "this next") else m.start("wd")
+        s = (
+            m.start("mod")
+            if mod in ("this", "next", "this coming", "coming", "this next")
+            else m.start("wd")
+        )
         e = m.end()
         if not free(s, e):
             continue
         taken.append((s, e))
         found.append(
-            DateMention(resolve_weekday(WEEKDAYS[wd_raw], call_date, modifier=modifier), s, e, text[s:e], "weekday")
+            DateMention(
+                resolve_weekday(WEEKDAYS[wd_raw], call_date, modifier=modifier),
+                s,
+                e,
+                text[s:e],
+                "weekday",
+            )
         )
     for m in _P_NOW.finditer(text):
         if free(m.start(), m.end()) and _now_means_payment_time(text, m.start()):
@@ -481,7 +520,9 @@ def _count(word: str) -> int:
 
 _NOW_CONTEXT = re.compile(
     r"(?:\b(?:pay|paying|do|take|put|send|make|run|process|charge|half|it|that|something|"
-    r"payment|\d|dollars|bucks|hundred|fifty|twenty|thirty|forty|sixty|seventy|eighty|ninety)\s+now\b|"
+    r"payment|\d|dollars|bucks|hundred|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|"
+    r"fifty|twenty|thirty|forty|sixty|seventy|eighty|ninety|paid|paying|it off|it all|in full|"
+    r"balance|deal|online|card|link)\s+(?:right\s+)?now\b|\bjust now\b|"
     r"\bnow\b\s*(?:and|,)\s+(?:the\s+)?(?:rest|other|another|half|then))",
     _F,
 )
@@ -491,7 +532,4 @@ def _now_means_payment_time(text: str, pos: int) -> bool:
     """Whether "now" names the moment of payment ("half now", "pay it now") rather than "now i'm"."""
     window = text[max(0, pos - 40) : pos + 30]
     offset = pos - max(0, pos - 40)
-    for m in _NOW_CONTEXT.finditer(window):
-        if m.start() <= offset < m.end():
-            return True
-    return False
+    return any(m.start() <= offset < m.end() for m in _NOW_CONTEXT.finditer(window))

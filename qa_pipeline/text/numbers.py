@@ -74,6 +74,11 @@ _MONEY_BEFORE = {
     "pay", "paying", "do", "send", "put", "of", "owe", "owed", "for", "about", "around", "like",
     "balance", "total", "is", "was", "down", "only", "just",
 }  # fmt: skip
+# identifier words that make a bare number a few words later an identifier too
+_STRONG_ID_CUES = {
+    "code", "cvv", "cvc", "ending", "zip", "extension", "ext", "confirmation", "reference",
+    "pin", "ssn", "social", "expiration", "routing", "acct", "apartment", "apt", "unit", "suite",
+}  # fmt: skip
 _TIME_BEFORE = {"at", "around", "til", "till", "until", "by", "about"}
 _TIME_AFTER = {"am", "pm", "a.m", "p.m", "o'clock", "oclock", "tonight", "sharp"}
 _STREET_WORDS = {
@@ -143,7 +148,9 @@ class _Tok:
 
 
 def _tokens(text: str) -> list[_Tok]:
-    return [_Tok(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    return [
+        _Tok(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)
+    ]
 
 
 def _is_number_word(word: str) -> bool:
@@ -186,7 +193,13 @@ def _segments(words: list[str]) -> list[_Segment] | None:
             i += 1
             count += 1
             w = words[i]
-        if w in ("oh", "o", "zero") and i + 1 < n and words[i + 1] in UNITS and words[i + 1] not in ("oh", "o", "zero") and segs:
+        if (
+            w in ("oh", "o", "zero")
+            and i + 1 < n
+            and words[i + 1] in UNITS
+            and words[i + 1] not in ("oh", "o", "zero")
+            and segs
+        ):
             # "six oh three": the "oh three" group is 3 with a written leading zero
             segs.append(_Segment(UNITS[words[i + 1]], 2, False, True, False))
             i += 2
@@ -195,7 +208,9 @@ def _segments(words: list[str]) -> list[_Segment] | None:
         while i < n:
             w = words[i]
             if w in UNITS and w not in ("oh", "o"):
-                if last in ("", "hundred_and", "thousand_and") or (last == "tens" and current % 10 == 0):
+                if last in ("", "hundred_and", "thousand_and") or (
+                    last == "tens" and current % 10 == 0
+                ):
                     current += UNITS[w]
                     last = "unit" if last != "tens" else "tens_unit"
                 else:
@@ -230,7 +245,9 @@ def _segments(words: list[str]) -> list[_Segment] | None:
                 else:
                     break
             elif w == "thousand":
-                if last in ("unit", "teen", "tens", "tens_unit", "hundred_and") or (last == "" and current == 1):
+                if last in ("unit", "teen", "tens", "tens_unit", "hundred_and") or (
+                    last == "" and current == 1
+                ):
                     if total:
                         break
                     total = (current or 1) * 1000
@@ -240,7 +257,11 @@ def _segments(words: list[str]) -> list[_Segment] | None:
                 else:
                     break
             elif w == "and":
-                if last in ("hundred_and", "thousand_and") and i + 1 < n and words[i + 1] not in ("and",):
+                if (
+                    last in ("hundred_and", "thousand_and")
+                    and i + 1 < n
+                    and words[i + 1] not in ("and",)
+                ):
                     i += 1
                     count += 1
                     continue
@@ -267,7 +288,11 @@ def _interpret(segs: list[_Segment], currency: bool) -> tuple[RunKind, float | N
         longest_digit_streak = max(longest_digit_streak, streak)
     if longest_digit_streak >= 3 or digit_words >= 4:
         # ZIP, SSN, phone, account: digits read one by one
-        return "digits", None, "".join(f"{s.value:02d}" if s.zero_led else str(s.value) for s in segs)
+        return (
+            "digits",
+            None,
+            "".join(f"{s.value:02d}" if s.zero_led else str(s.value) for s in segs),
+        )
     if len(segs) == 1:
         return "amount", float(segs[0].value), ""
     if len(segs) == 2:
@@ -278,7 +303,11 @@ def _interpret(segs: list[_Segment], currency: bool) -> tuple[RunKind, float | N
                 return "amount", a.value + b.value / 100, ""
             return "other", None, ""
         if a.single_digit and b.single_digit:
-            return ("amount", float(a.value * 100 + b.value), "") if currency else ("digits", None, f"{a.value}{b.value}")
+            return (
+                ("amount", float(a.value * 100 + b.value), "")
+                if currency
+                else ("digits", None, f"{a.value}{b.value}")
+            )
         if a.single_digit and a.value >= 1 and (b.value >= 10 or b.zero_led):
             return "amount", float(a.value * 100 + b.value), ""  # "one fifty", "six oh three"
         if 10 <= a.value <= 19 and not a.scaled and (b.value >= 10 or b.zero_led):
@@ -330,10 +359,17 @@ def find_number_runs(text: str) -> list[NumberRun]:
         words: list[str] = []
         while j < n:
             t = toks[j].text
-            if _is_number_word(t) or (t == "a" and j + 1 < n and toks[j + 1].text in ("hundred", "thousand")):
-                words.append(t)
-                j += 1
-            elif t == "and" and words and words[-1] in ("hundred", "thousand") and j + 1 < n and _is_number_word(toks[j + 1].text):
+            if (
+                _is_number_word(t)
+                or (t == "a" and j + 1 < n and toks[j + 1].text in ("hundred", "thousand"))
+                or (
+                    t == "and"
+                    and words
+                    and words[-1] in ("hundred", "thousand")
+                    and j + 1 < n
+                    and _is_number_word(toks[j + 1].text)
+                )
+            ):
                 words.append(t)
                 j += 1
             elif t == "-" and j + 1 < n and _is_number_word(toks[j + 1].text) and words:
@@ -382,7 +418,12 @@ def find_number_runs(text: str) -> list[NumberRun]:
             currency = True
         if nxt == "grand":
             words = [*words, "thousand"]
-        if end_idx < n and toks[end_idx].text in ("a", "per", "each", "every", "/") and end_idx + 1 < n and toks[end_idx + 1].text in ("month", "week", "mo", "wk", "paycheck", "check"):
+        if (
+            end_idx < n
+            and toks[end_idx].text in ("a", "per", "each", "every", "/")
+            and end_idx + 1 < n
+            and toks[end_idx + 1].text in ("month", "week", "mo", "wk", "paycheck", "check")
+        ):
             per_period = True
         segs = _segments(words)
         kind: RunKind
@@ -397,19 +438,39 @@ def find_number_runs(text: str) -> list[NumberRun]:
         after_word = toks[end_idx].text if end_idx < n else ""
         # context that makes a number something other than money
         if not currency and kind in ("amount", "year"):
-            if nxt in ORDINAL_WORDS or (nxt.endswith(("th", "st", "nd", "rd")) and _ordinal_word_value(nxt) is not None):
+            if nxt in ORDINAL_WORDS or (
+                nxt.endswith(("th", "st", "nd", "rd")) and _ordinal_word_value(nxt) is not None
+            ):
                 kind = "ordinal"  # "twenty third"
-            elif nxt in _TIME_AFTER or (nxt == "in" and j + 2 < n and toks[j + 1].text == "the" and toks[j + 2].text in ("morning", "afternoon", "evening")):
+            elif nxt in _TIME_AFTER or (
+                nxt == "in"
+                and j + 2 < n
+                and toks[j + 1].text == "the"
+                and toks[j + 2].text in ("morning", "afternoon", "evening")
+            ):
                 kind = "time"
-            elif prev in _TIME_BEFORE and kind == "amount" and value is not None and value < 1300 and segs is not None and len(segs) == 2 and segs[0].value <= 12:
+            elif (
+                prev in _TIME_BEFORE
+                and kind == "amount"
+                and value is not None
+                and value < 1300
+                and segs is not None
+                and len(segs) == 2
+                and segs[0].value <= 12
+            ):
                 kind = "time"  # "at three thirty"
             elif _preceded_by_date(toks, i):
-                kind = "year" if value is not None and (value >= 1900 or len(words) <= 3) else "other"
+                kind = (
+                    "year" if value is not None and (value >= 1900 or len(words) <= 3) else "other"
+                )
             elif prev in _ID_CUES or prev2 in ("last", "ending"):
                 kind = "digits"
-            elif after_word in _COUNT_NOUNS or nxt in _COUNT_NOUNS:
-                kind = "other"
-            elif nxt in _STREET_WORDS or (j + 1 < n and toks[j + 1].text in _STREET_WORDS):
+            elif (
+                after_word in _COUNT_NOUNS
+                or nxt in _COUNT_NOUNS
+                or nxt in _STREET_WORDS
+                or (j + 1 < n and toks[j + 1].text in _STREET_WORDS)
+            ):
                 kind = "other"
         runs.append(NumberRun(kind, value, digits, run_start, run_end, currency, per_period))
         i = max(j, end_idx)
@@ -436,7 +497,10 @@ def _preceded_by_date(toks: list[_Tok], i: int) -> bool:
         k2 = k - 1
         if k2 >= 0 and toks[k2].text in TENS:
             k2 -= 1
-        return k2 >= 0 and (toks[k2].text in MONTHS or toks[k2].text == "the" and k2 >= 1 and toks[k2 - 1].text in MONTHS)
+        return k2 >= 0 and (
+            toks[k2].text in MONTHS
+            or (toks[k2].text == "the" and k2 >= 1 and toks[k2 - 1].text in MONTHS)
+        )
     # "march twenty" is a day, "april nineteen ninety" a year
     return w in MONTHS
 
@@ -447,7 +511,9 @@ _DIGIT_AMOUNT = re.compile(
     r"(?P<cur>\$|\busd ?)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
     r"(?P<k>\s?[kK]\b)?(?![\d,]*\.\d)"
 )
-_DIGIT_AFTER_BLOCK = re.compile(r"^(?:[/:\-]\d|\.\d{3}|(?:st|nd|rd|th)\b|\s?%|\s?(?:a\.?m\.?|p\.?m\.?)\b)", re.I)
+_DIGIT_AFTER_BLOCK = re.compile(
+    r"^(?:[/:\-]\d|\.\d{3}|(?:st|nd|rd|th)\b|\s?%|\s?(?:a\.?m\.?|p\.?m\.?)\b)", re.I
+)
 _DIGIT_BEFORE_BLOCK = re.compile(r"(?:\d[/:\-]|\d\.|[#x])\s?$", re.I)
 _WORD_RE = re.compile(r"[A-Za-z#]+(?:'[a-z]+)?")
 
@@ -463,7 +529,11 @@ def _digit_mentions(text: str) -> list[AmountMention]:
         # numbers glued to letters ("A-17", "N-55102", "W3") are identifiers
         if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-_"):
             continue
-        if e < len(text) and (text[e].isalpha() and not m.group("k")) and not re.match(r"(?:st|nd|rd|th)\b", text[e:], re.I):
+        if (
+            e < len(text)
+            and (text[e].isalpha() and not m.group("k"))
+            and not re.match(r"(?:st|nd|rd|th)\b", text[e:], re.I)
+        ):
             continue
         after = text[e : e + 8]
         before = text[max(0, s - 4) : s]
@@ -486,20 +556,40 @@ def _digit_mentions(text: str) -> list[AmountMention]:
                 pass  # "1,850" is written like money
             elif "." in num:
                 pass  # "150.00"
-            elif len(plain) >= 5 or (len(plain) == 4 and plain.startswith(("19", "20"))) or plain.startswith("0"):
+            elif (
+                len(plain) >= 5
+                or (len(plain) == 4 and plain.startswith(("19", "20")))
+                or plain.startswith("0")
+            ):
                 continue  # ZIP, account digits, years, "0918"
             elif len(plain) == 4 and not (words_before and words_before[-1] in _MONEY_BEFORE):
                 continue  # a bare 4-digit number is the last four of a Social or a card
-            if words_before and (words_before[-1] in _ID_CUES or (len(words_before) > 1 and words_before[-2] in ("last", "ending"))):
+            if words_before and (
+                words_before[-1] in _ID_CUES
+                or (len(words_before) > 1 and words_before[-2] in ("last", "ending"))
+            ):
                 continue
+            if len(plain) >= 3 and _STRONG_ID_CUES.intersection(words_before[-6:]):
+                continue  # "the code on the back is 402"
             if words_before and words_before[-1] in _TIME_BEFORE and nxt in _TIME_AFTER:
                 continue
             if nxt in _COUNT_NOUNS or nxt in _STREET_WORDS:
                 continue
             if words_before and words_before[-1] in MONTHS:
                 continue  # "March 3"
-        per = bool(re.match(r"\s*(?:a|per|each|every|/)\s*(?:month|mo|week|wk)\b", text[unit_end:], re.I))
-        out.append(AmountMention(value, m.start() if cur and m.group("cur") else s, unit_end, text[m.start() if m.group("cur") else s : unit_end].strip(), cur, per))
+        per = bool(
+            re.match(r"\s*(?:a|per|each|every|/)\s*(?:month|mo|week|wk)\b", text[unit_end:], re.I)
+        )
+        out.append(
+            AmountMention(
+                value,
+                m.start() if cur and m.group("cur") else s,
+                unit_end,
+                text[m.start() if m.group("cur") else s : unit_end].strip(),
+                cur,
+                per,
+            )
+        )
     return out
 
 
@@ -522,7 +612,14 @@ def find_amounts(text: str) -> list[AmountMention]:
     for run in find_number_runs(text):
         if run.kind == "amount" and run.value is not None:
             found.append(
-                AmountMention(run.value, run.start, run.end, text[run.start : run.end], run.has_currency, run.per_period)
+                AmountMention(
+                    run.value,
+                    run.start,
+                    run.end,
+                    text[run.start : run.end],
+                    run.has_currency,
+                    run.per_period,
+                )
             )
     found = [a for a in found if a.has_currency or a.value >= 10]
     found.sort(key=lambda a: a.start)
@@ -560,7 +657,9 @@ def words_to_digits(text: str) -> str:
                 pieces.append((run.start, run.end, format_amount(run.value)))
             else:
                 v = run.value
-                pieces.append((run.start, run.end, f"{v:.2f}" if round(v * 100) % 100 else str(round(v))))
+                pieces.append(
+                    (run.start, run.end, f"{v:.2f}" if round(v * 100) % 100 else str(round(v)))
+                )
         elif run.kind == "digits" and run.digits:
             pieces.append((run.start, run.end, run.digits))
         elif run.kind == "year" and run.value is not None:
@@ -599,7 +698,12 @@ def ordinal_phrase_value(phrase: str) -> int | None:
     words = re.split(r"[\s-]+", phrase.strip().lower())
     if len(words) == 1:
         return _ordinal_word_value(words[0])
-    if len(words) == 2 and words[0] in TENS and words[1] in ORDINAL_WORDS and ORDINAL_WORDS[words[1]] < 10:
+    if (
+        len(words) == 2
+        and words[0] in TENS
+        and words[1] in ORDINAL_WORDS
+        and ORDINAL_WORDS[words[1]] < 10
+    ):
         return TENS[words[0]] + ORDINAL_WORDS[words[1]]
     return None
 
