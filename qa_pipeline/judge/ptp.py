@@ -63,7 +63,8 @@ _HEDGE = re.compile(
     r"\b(?:i'?ll try|i will try|try to|trying to|try and|i might|might be able|not sure|"
     r"i don't know|idk|we'll see|we will see|hopefully|see if|depends|depending|no promises|"
     r"can't promise|cannot promise|won't promise|not promising|probably not|i doubt|"
-    r"i wish|if i'm lucky|if i can|if i get|if i have|if it|if they|if my|if the|if we|"
+    r"i wish|if i'm lucky|if i can|if i get|if i have|if they|if my|if the|if we|if i|"
+    r"if it(?!'?s? (?:ok|okay|alright|all right|fine|possible|easier|good))|"
     r"if there's|if things|if he|if she|once (?:the|my|i|it|they|he|she|we)|as soon as|"
     r"unless|assuming|supposing|hypothetically|in theory|what if|what would|would it help|"
     r"say i|suppose i|let's say i|eventually|someday|at some point|sometime|some time|"
@@ -289,9 +290,13 @@ def _customer_offer(turns: list[_Turn], t: _Turn) -> _Offer | None:
     partial: _Offer | None = None
     partial_explicit = False
     committed_any = False
+    after_condition = False
     for s, e in _clauses(t.clean):
         clause = t.clean[s:e]
-        if _HEDGE.search(clause):
+        conditional_lead = after_condition
+        # "If I get the job, I could pay $300 on the 15th": the condition binds the next clause
+        after_condition = bool(_CONDITION_OPENS.match(clause)) and not _COMMIT.search(clause)
+        if _HEDGE.search(clause) or conditional_lead:
             continue
         committed = bool(_COMMIT.search(clause))
         committed_any = committed_any or committed
@@ -347,6 +352,10 @@ def _customer_offer(turns: list[_Turn], t: _Turn) -> _Offer | None:
     return partial
 
 
+_CONDITION_OPENS = re.compile(
+    r"^\W*(?:and |so |well |but )?(?:if|once|unless|as soon as|assuming|provided|in case)\b",
+    _F,
+)
 _PLAN_CHOICE = re.compile(
     r"\b(?:\w+ (?:payments|installments|months)|(?:the )?(?:plan|monthly|payment plan)|first (?:one|payment))\b"
     r"(?:\s+(?:is|are|sounds|works|would work|would be))?",

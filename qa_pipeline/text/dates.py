@@ -379,7 +379,7 @@ def find_dates(text: str, call_date: date) -> list[DateMention]:
         month = MONTHS[m["month"].lower()]
         day = _day_value(m["day"])
         if day is None or (
-            m["month"].lower() == "may" and not re.match(r"\d|[a-z]+(st|nd|rd|th)\b", m["day"], _F)
+            m["month"].lower() == "may" and not re.search(r"^\d|(?:st|nd|rd|th)$", m["day"], _F)
         ):
             continue  # "may one" is a modal verb more often than May 1st
         if not m["year"] and _NOT_A_DAY_AFTER_NUMBER.match(text, m.end()):
