@@ -55,7 +55,9 @@ _COMMIT = re.compile(
     r"\b(?:i|we) can do\b|\bi can\b|\bi could\b|\bdo-able\b|\bdoable\b|"
     r"\bill (?:pay|do|send|make|put)\b|\b(?:i|we)(?:'ll| will| can| could| want to| wanna) start\b|"
     r"\b(?:could|can) (?:i|we) start\b|\b(?:is|are|sounds|that's|thats) (?:good|fine|great|doable|perfect|ok|okay)\b|"
-    r"\bcan (?:the|my) (?:first|1st) (?:one|payment)? ?be\b|\bi'll take\b|\bi will take\b",
+    r"\bcan (?:the|my) (?:first|1st) (?:one|payment)? ?be\b|\bi'll take\b|\bi will take\b|"
+    r"\b(?:go ahead and|please|just)\s+(?:charge|run|take|put|process|debit|draft)\b|"
+    r"\b(?:charge|debit|draft) (?:my|the|it)\b",
     _F,
 )
 # words that take the commitment back: effort not promise, doubt, refusal
@@ -100,6 +102,21 @@ _RESTATE = re.compile(
     r"authoriz|noted|so,? |okay,? |ok,? |alright,? |great,? |perfect,? |you're all set|"
     r"payment of|arrangement|first payment|your payment)",
     _F,
+)
+# an agent stating what it is setting up: "I'll put you down for", "so that's", "to confirm"
+_SETS_UP = re.compile(
+    r"\b(?:to confirm|confirming|so that'?s|so that is|so i have|i have you down|i've got you|"
+    r"got you down|put you down|i'll put|i will put|i've put|i'll set|i've set|i'll schedule|"
+    r"i'm scheduling|scheduled|i'll take|i'll run|i'm processing|set you up|sign you up|"
+    r"i'll get that|i'll get you|deal\?)",
+    _F,
+)
+# an agent telling what is owed or due, which an "okay" acknowledges without promising
+_INFORMS_DUE = re.compile(
+    r"\b(?:is|was|are|were|comes|falls) (?:due|owed|past due)\b|\bminimum\b|\bdue (?:on|by)\b", _F
+)
+_ASKS_TO_PAY = re.compile(
+    r"\b(?:can you|could you|would you|will you|are you able|how about|what about|shall we)\b", _F
 )
 # an agent's question that puts a concrete offer on the table
 _PROPOSAL = re.compile(
@@ -490,8 +507,14 @@ def extract_ptp(conv: Conversation) -> PromiseToPay | None:
                 answered.add(reply.index)
                 last = reply.index
             candidates.append(_Candidate(stated[0], stated[1], evidence, pending.index, 0.95, last))
-        elif accepted and reply is not None:
-            # the agent's own concrete proposal, answered with a clear yes
+        elif (
+            accepted
+            and reply is not None
+            and (question or _SETS_UP.search(t.clean))
+            and not (_INFORMS_DUE.search(t.clean) and not _ASKS_TO_PAY.search(t.clean))
+        ):
+            # the agent's own concrete proposal, answered with a clear yes ("the minimum
+            # payment is $50 by the 15th" - "okay" is information acknowledged, not a promise)
             answered.add(reply.index)
             candidates.append(
                 _Candidate(

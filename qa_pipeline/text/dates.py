@@ -382,7 +382,8 @@ def find_dates(text: str, call_date: date) -> list[DateMention]:
             m["month"].lower() == "may" and not re.search(r"^\d|(?:st|nd|rd|th)$", m["day"], _F)
         ):
             continue  # "may one" is a modal verb more often than May 1st
-        if not m["year"] and _NOT_A_DAY_AFTER_NUMBER.match(text, m.end()):
+        cardinal_day = not re.search(r"(?:st|nd|rd|th)$", m["day"], _F)
+        if cardinal_day and not m["year"] and _NOT_A_DAY_AFTER_NUMBER.match(text, m.end()):
             continue  # "may 1 day", "march 3 payments"
         year = _year_value(m["year"], call_date) if m["year"] else None
         d = _month_day(month, day, call_date, year)
@@ -520,7 +521,7 @@ def _count(word: str) -> int:
 
 _NOW_CONTEXT = re.compile(
     r"(?:\b(?:pay|paying|do|take|put|send|make|run|process|charge|half|it|that|something|"
-    r"payment|\d|dollars|bucks|hundred|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|"
+    r"payment|\d+|dollars|bucks|hundred|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|"
     r"fifty|twenty|thirty|forty|sixty|seventy|eighty|ninety|paid|paying|it off|it all|in full|"
     r"balance|deal|online|card|link)\s+(?:right\s+)?now\b|\bjust now\b|"
     r"\bnow\b\s*(?:and|,)\s+(?:the\s+)?(?:rest|other|another|half|then))",

@@ -297,6 +297,8 @@ def _interpret(segs: list[_Segment], currency: bool) -> tuple[RunKind, float | N
         return "amount", float(segs[0].value), ""
     if len(segs) == 2:
         a, b = segs
+        if a.value == b.value and a.words == b.words and not a.single_digit:
+            return "amount", float(a.value), ""  # "fifty fifty dollars": said twice, not $50.50
         if a.scaled or b.scaled:
             if a.scaled and not b.scaled and 10 <= b.value <= 99 and not b.single_digit:
                 # "two hundred forty two fifteen" split as [242, 15]: dollars and cents

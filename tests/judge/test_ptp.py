@@ -180,6 +180,40 @@ def test_not_a_promise(lines: list[tuple[str, str]]) -> None:
     assert promise(lines) is None
 
 
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([("customer", "Go ahead and charge my card $75 now.")], (75.0, date(2026, 1, 14))),
+        (
+            [("agent", "What can you do?"), ("customer", "Probably 200 on the 15th.")],
+            (200.0, date(2026, 1, 15)),
+        ),
+        (
+            [
+                ("agent", "Give me a date and an amount."),
+                ("customer", "Fifty. Fifty dollars. Friday."),
+            ],
+            (50.0, date(2026, 1, 16)),
+        ),
+        ([("customer", "I'll pay it off Friday.")], (482.0, date(2026, 1, 16))),
+        (
+            [("agent", "I'll put you down for $100 on Friday."), ("customer", "Okay.")],
+            (100.0, date(2026, 1, 16)),
+        ),
+    ],
+)
+def test_other_ways_to_promise(lines: list[tuple[str, str]], expected: tuple[float, date]) -> None:
+    assert promise(lines) == expected
+
+
+def test_acknowledging_what_is_due_is_not_a_promise() -> None:
+    lines = [
+        ("agent", "Your next payment of $100 is due on the 15th, okay?"),
+        ("customer", "Okay."),
+    ]
+    assert promise(lines) is None
+
+
 def test_third_party_cannot_promise() -> None:
     lines = [
         ("agent", "Hi, this is Janelle with Crestpoint. Is Devon Whitaker available?"),
