@@ -54,6 +54,29 @@ class CallIdentity:
         return f"{self.call_id}@{self.content_hash[:_KEY_HASH_CHARS]}"
 
 
+#: rubric sections (qa_pipeline.rubric) -> the finding kinds stored in the warehouse
+_SECTION_KIND = {
+    "script": "script",
+    "empathy": "empathy",
+    "violations": "violation",
+    "flags": "flag",
+    "reasons": "reason",
+    "extra": "extra",
+}
+
+
+def item_key(kind: str, item_id: str) -> str:
+    """Items are named by kind and id: labels.md reuses ids across kinds (``dispute``)."""
+    return f"{kind}/{item_id}"
+
+
+def _rubric_items(rubric: Any) -> list[tuple[str, str, Any]]:
+    items = rubric.items
+    if hasattr(items, "all"):
+        return [(_SECTION_KIND.get(sec, sec), item_id, it) for sec, item_id, it in items.all()]
+    return [(it.kind, item_id, it) for item_id, it in items.items()]
+
+
 @dataclass(slots=True)
 class RubricRef:
     """The rubric version a scorecard was judged under, as the warehouse records it."""
@@ -63,8 +86,12 @@ class RubricRef:
     source_sha256: str
     description: str = ""
     yaml_text: str = ""
-    #: item id -> (kind, description, statute, weight, compliance_weight, auto_fail, required)
+    #: item_key(kind, id) -> kind, item_id, description, statute, weight, compliance_weight,
+    #: auto_fail, required
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def item(self, kind: str, item_id: str) -> dict[str, Any]:
+        return self.items.get(item_key(kind, item_id), {})
 
     @classmethod
     def from_rubric(cls, rubric: Any, *, source: Path | None = None) -> RubricRef:
@@ -82,9 +109,11 @@ class RubricRef:
                 yaml_text = raw.decode("utf-8", errors="replace")
         if not yaml_text:
             yaml_text = json.dumps(rubric.model_dump(mode="json"), indent=1, sort_keys=True)
-        items = {
-            item_id: {
-                "kind": item.kind,
+        items: dict[str, dict[str, Any]] = {}
+        for kind, item_id, item in _rubric_items(rubric):
+            items[item_key(kind, item_id)] = {
+                "kind": kind,
+                "item_id": item_id,
                 "description": item.description,
                 "statute": item.statute or None,
                 "weight": float(item.weight),
@@ -92,8 +121,6 @@ class RubricRef:
                 "auto_fail": bool(item.auto_fail),
                 "required": bool(getattr(item, "required", True)),
             }
-            for item_id, item in rubric.items.items()
-        }
         return cls(
             id=rubric.id,
             version=str(rubric.version),
@@ -307,7 +334,7 @@ def _item_rows(
     for item_id, result in items.items():
         first = result.evidence[0] if result.evidence else None
         start, end, text = _span(conv, first)
-        meta = rubric.items.get(item_id, {})
+        meta = rubric.item(kind, item_id)
         rows.append(
             {
                 **base,
@@ -386,7 +413,7 @@ def scorecard_rows(
     for v in sc.violations:
         ordinal = per_id[v.id] = per_id.get(v.id, -1) + 1
         u_start, u_end, _ = _span(conv, v.utterance)
-        meta = rubric.items.get(v.id, {})
+        meta = rubric.item("violation", v.id)
         findings.append(
             {
                 **base,

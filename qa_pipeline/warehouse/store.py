@@ -259,10 +259,9 @@ class Warehouse:
                 "rubric_id": rubric.id,
                 "version": rubric.version,
                 "source_sha256": rubric.source_sha256,
-                "item_id": item_id,
                 **meta,
             }
-            for item_id, meta in rubric.items.items()
+            for meta in rubric.items.values()
         ]
         if items:
             con.register("batch_rubric_items", pa.Table.from_pylist(items))

@@ -33,17 +33,26 @@ EST = timezone(timedelta(hours=-5))
 
 
 def make_rubric(version: str = "1") -> RubricRef:
-    items = {
-        i: {"kind": "script", "statute": None, "weight": 1.0, "auto_fail": False, "required": True}
+    items: dict[str, dict[str, object]] = {
+        f"script/{i}": {
+            "item_id": i,
+            "kind": "script",
+            "statute": None,
+            "weight": 1.0,
+            "auto_fail": False,
+            "required": True,
+        }
         for i in SCRIPT_ITEMS
     }
-    items["acknowledgment"] = {
+    items["empathy/acknowledgment"] = {
+        "item_id": "acknowledgment",
         "kind": "empathy",
         "weight": 1.0,
         "auto_fail": False,
         "required": True,
     }
-    items["pressure_tactics"] = {
+    items["violation/pressure_tactics"] = {
+        "item_id": "pressure_tactics",
         "kind": "violation",
         "statute": "15 USC 1692d, 1692f",
         "weight": 1.0,

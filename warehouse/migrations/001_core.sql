@@ -87,7 +87,8 @@ CREATE TABLE rubric_items (
     compliance_weight  DOUBLE,
     auto_fail          BOOLEAN,
     required           BOOLEAN,
-    PRIMARY KEY (rubric_id, version, source_sha256, item_id)
+    -- kind is part of the key: labels.md uses 'dispute' both as a flag and as a reason
+    PRIMARY KEY (rubric_id, version, source_sha256, kind, item_id)
 );
 
 CREATE TABLE model_versions (

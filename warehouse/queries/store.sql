@@ -75,7 +75,7 @@ SELECT * FROM batch_rubric_items b
 WHERE NOT EXISTS (
     SELECT 1 FROM rubric_items r
     WHERE r.rubric_id = b.rubric_id AND r.version = b.version
-      AND r.source_sha256 = b.source_sha256 AND r.item_id = b.item_id
+      AND r.source_sha256 = b.source_sha256 AND r.kind = b.kind AND r.item_id = b.item_id
 );
 
 -- name: insert_model_versions

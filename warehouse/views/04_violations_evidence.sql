@@ -10,6 +10,6 @@ SELECT f.finding_id, f.call_id, f.call_key, f.agent_id, f.account_id, f.segment,
 FROM v_current_findings f
 JOIN scorecards s ON s.scorecard_id = f.scorecard_id
 LEFT JOIN rubric_items ri ON ri.rubric_id = s.rubric_id AND ri.version = s.rubric_version
-     AND ri.source_sha256 = s.rubric_sha256 AND ri.item_id = f.item_id
+     AND ri.source_sha256 = s.rubric_sha256 AND ri.kind = 'violation' AND ri.item_id = f.item_id
 LEFT JOIN utterances u ON u.call_key = f.call_key AND u.idx = f.evidence_utterance
 WHERE f.kind = 'violation';
