@@ -57,7 +57,9 @@ _COMMIT = re.compile(
     r"\b(?:could|can) (?:i|we) start\b|\b(?:is|are|sounds|that's|thats) (?:good|fine|great|doable|perfect|ok|okay)\b|"
     r"\bcan (?:the|my) (?:first|1st) (?:one|payment)? ?be\b|\bi'll take\b|\bi will take\b|"
     r"\b(?:go ahead and|please|just)\s+(?:charge|run|take|put|process|debit|draft)\b|"
-    r"\b(?:charge|debit|draft) (?:my|the|it)\b",
+    r"\b(?:charge|debit|draft) (?:my|the|it)\b|"
+    r"\b(?:i|we)\s+(?:just|really|only|definitely|probably|still|actually)\s+(?:want to|wanna|need to|"
+    r"would like to|'d like to|am going to|'m going to|'m gonna|can|could|will)\s+(?:pay|make|send|do|take care|settle)\b",
     _F,
 )
 # words that take the commitment back: effort not promise, doubt, refusal
