@@ -113,6 +113,11 @@ _NOT_A_DAY_AFTER_NUMBER = re.compile(
     r"\s*(?:days?|weeks?|months?|years?|dollars?|bucks|hours?|minutes?|percent|payments?|times?)\b",
     re.I,
 )
+_RANK_AFTER_FIRST = re.compile(
+    r"\s*(?:\$|\d|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|few|couple)",
+    re.I,
+)
 _UNITS_NUM = {w: v for w, v in UNITS.items() if w not in ("oh", "o", "zero")}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "a": 1, "an": 1, "couple": 2, "few": 3}
 
@@ -296,7 +301,7 @@ _P_DAY_OF_MONTH_NAME = re.compile(
     rf"(?:\b{_WD_RE},?\s+)?\b(?:the\s+)?{_DAY_ORD}\s+of\s+{_MONTH_RE}(?:,?\s+{_YEAR}\b)?", _F
 )
 _P_DAY_OF_REL_MONTH = re.compile(
-    rf"\b(?:the\s+)?{_DAY_ORD}\s+of\s+(?P<which>next|this|the|the\s+next|the\s+coming|every)\s+month\b",
+    rf"\b(?:the\s+)?{_DAY_ORD}\s+of\s+(?P<which>next|this|the|the\s+next|the\s+coming|every|each)\s+month\b",
     _F,
 )
 _P_WEEKDAY_DAY = re.compile(rf"\b{_WD_RE},?\s+(?:the\s+)?{_DAY_ORD}\b", _F)
@@ -456,6 +461,12 @@ def find_dates(text: str, call_date: date) -> list[DateMention]:
         day = _day_value(raw)
         if day is None or _NOT_A_DAY_AFTER.match(text, m.end()):
             continue
+        if (
+            day == 1
+            and (m["lead"] or "the").lower() == "the"
+            and _RANK_AFTER_FIRST.match(text, m.end())
+        ):
+            continue  # "the first $75", "the first two payments": a rank, not the 1st
         if m["lead"] and m["lead"].lower() == "for" and not re.search(r"\d", raw):
             continue  # "for the first time"
         d = resolve_day_of_month(day, call_date)

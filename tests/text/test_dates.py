@@ -100,6 +100,8 @@ def test_dates_of_birth_keep_their_year(text: str, expected: date) -> None:
     [
         "It's a Visa, ending in 3309, expires 10/28.",
         "the first one",
+        "would you like the first $75 to come out",
+        "the first two payments",
         "for the first time",
         "i sat on it",
         "you may 1 day",
