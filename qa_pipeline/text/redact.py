@@ -56,6 +56,7 @@ __all__ = [
     "redact_conversation",
     "redact_quote",
     "redact_text",
+    "requested_kinds",
 ]
 
 RedactionKind = Literal[
@@ -161,13 +162,13 @@ _REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "SSN_LAST4",
         re.compile(
-            r"\blast (?:four|4)\b(?: digits)?(?: of| on| from)?(?: (?:your|the|his|her|my))? ?(?:social|ssn|ss\b|s s n)|\b(?:social|ssn)\b[^.?!]{0,25}\blast (?:four|4)\b"
+            r"\blast (?:four|4)\b(?: digits| numbers)?(?: of| on| from)?(?: (?:your|the|his|her|my))? ?(?:social|ssn|ss\b|s s n)|\b(?:social|ssn)\b[^.?!]{0,25}\blast (?:four|4)\b"
         ),
     ),
     (
         "SSN",
         re.compile(
-            r"(?<!last four of your )(?<!last 4 of your )(?<!last four of the )(?<!last 4 of )(?<!last four of )\b(?:(?:full |whole |entire )?social security(?: number)?|full social|ssn|s s n)\b(?![^.?!]{0,12}\blast (?:four|4))"
+            r"\b(?:(?:full |whole |entire )?(?:social security (?:number|#|no)|ssn|s s n|ss number)|(?:full|whole|entire) social|your social\b(?! security (?:income|benefits?|checks?|payments?|disability|deposits?)))(?![^.?!]{0,12}\blast (?:four|4))"
         ),
     ),
     (
@@ -179,7 +180,7 @@ _REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "CARD",
         re.compile(
-            r"\b(?:(?:card|visa|mastercard|master card|amex|discover|debit|credit)(?: card)? (?:number|#|no)|numbers? on (?:the|your|that) card|long number|full card|(?:sixteen|16|fifteen|15) digits|read (?:me )?(?:the|your) card)\b"
+            r"\b(?:(?:card|visa|mastercard|master card|amex|discover|debit|credit)(?: card)? (?:number|#|no)|numbers? on (?:the )?(?:front of )?(?:the|your|that) card|long number|full card|(?:sixteen|16|fifteen|15)[- ]digits?|read (?:me )?(?:the|your) card)\b"
         ),
     ),
     (
@@ -214,7 +215,7 @@ _INLINE_CUES: tuple[tuple[RedactionKind, re.Pattern[str]], ...] = (
     (
         "SSN_LAST4",
         re.compile(
-            r"\blast (?:four|4)\b(?: digits)?(?: of| on)?(?: (?:my|the|your|his|her))? ?(?:social|ssn|ss)\b(?: security)?(?: number)?(?: is| are|:)?|\b(?:social|ssn)(?: number)? end(?:s|ing)(?: in| with)?"
+            r"\blast (?:four|4)\b(?: digits| numbers)?(?: of| on)?(?: (?:my|the|your|his|her))? ?(?:social|ssn|ss)\b(?: security)?(?: number)?(?: is| are|:)?|\b(?:social|ssn)(?: number)? end(?:s|ing)(?: in| with)?"
         ),
     ),
     (
@@ -516,6 +517,21 @@ def _requested(u: _Utt, previous: list[str]) -> list[str]:
     if not found and previous and "DOB" in previous and _YEAR_FOLLOW_UP.search(u.low):
         found.append((0, "DOB"))
     return [k for _, k in sorted(found)]
+
+
+def requested_kinds(text: str, previous: Sequence[str] = ()) -> list[str]:
+    """The identifiers a turn asks for, in the order it asks for them.
+
+    Besides the redaction kinds this can name ``ZIP`` and ``ADDRESS`` (asked for, never
+    redacted). The judge's sensitive-data detector uses it to find an agent asking for a card
+    number, a CVV or a full SSN.
+
+    Args:
+        text: one turn.
+        previous: what the turn before asked for ("and the year?" after a date of birth).
+    """
+    u = _Utt(0, "", text, text.lower(), date.today(), [], [], [])
+    return _requested(u, list(previous))
 
 
 def _dialogue_pass(utts: list[_Utt], asker: str | None) -> list[tuple[int, int]]:
