@@ -225,9 +225,18 @@ def _read_audio(item: CallInput) -> PreparedCall:
 
 
 def _read_manifest_row(item: CallInput) -> PreparedCall:
+    try:
+        return _manifest_row_call(item)
+    except ManifestError:
+        raise
+    except InputError as exc:
+        # a bad path or transcript named by a row is the manifest's error, reported as such
+        raise ManifestError(f"{item.path}, row {item.row_number}: {exc}") from None
+
+
+def _manifest_row_call(item: CallInput) -> PreparedCall:
     row = dict(item.row or {})
     manifest = Path(item.path)
-    where = f"{manifest}, row {item.row_number}"
     if "__invalid__" in row:
         raise ManifestError(str(row["__invalid__"]), path=manifest)
     root = Path(item.root)
@@ -256,12 +265,7 @@ def _read_manifest_row(item: CallInput) -> PreparedCall:
             f"row {item.row_number} names neither an 'audio' recording nor a 'transcript'",
             path=manifest,
         )
-    try:
-        conv = conversation_from_dict(data, source=source, audio_root=root)
-    except ConversationError as exc:
-        raise ManifestError(f"{where}: {exc.message}") from None
-    except InputError as exc:
-        raise ManifestError(f"{where}: {exc.message}") from None
+    conv = conversation_from_dict(data, source=source, audio_root=root)
     if conv.audio is not None:
         parts.append(_existing_audio(conv.audio, manifest))
     identity = CallIdentity(conv.call_id, content_hash(parts), item.label)

@@ -1,0 +1,57 @@
+"""Fixtures for the flow tests: a Prefect test harness (temporary API and database, PREFECT_HOME
+under tmp) for the whole session, and input folders of real conversations from the corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "tests" / "data" / "corpus" / "tune"
+#: chats and short calls keep the default run fast (the judge is the cost, ~0.1 s per call)
+GOOD_CALLS = ("CA-001", "CB-010", "CC-004", "CC-019", "CD-043", "CF-002")
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    home = tmp_path_factory.mktemp("prefect-home")
+    os.environ["PREFECT_HOME"] = str(home)
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def write_calls(folder: Path, ids: tuple[str, ...] = GOOD_CALLS, *, corrupt: bool = True) -> Path:
+    """Copy corpus conversations (without their labels) into ``folder``, plus two corrupt files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for call_id in ids:
+        doc = json.loads((CORPUS / f"{call_id}.json").read_text(encoding="utf-8"))
+        doc.pop("labels", None)
+        (folder / f"{call_id}.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    if corrupt:
+        (folder / "zz-truncated.json").write_text('{"call_id": "ZZ-1", "agent_id": "A-1", "chan')
+        (folder / "zz-no-date.json").write_text(
+            json.dumps({"call_id": "ZZ-2", "agent_id": "A-1", "channel": "chat",
+                        "utterances": [{"speaker": "agent", "text": "hi"}]})
+        )
+    return folder
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
+            for t in ("calls", "utterances", "scorecards", "findings", "errors")
+        }
+    finally:
+        con.close()
