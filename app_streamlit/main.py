@@ -13,7 +13,9 @@ from app_streamlit.settings import app_settings
 
 st.set_page_config(page_title="Collections QA", page_icon="🎧", layout="wide")
 
-#: page key -> (title, icon); the key is the page file's name and its URL
+#: page key -> (title, icon); the key is the page file's name (app_pages/<key>.py) and its URL.
+#: The folder is not called pages/: Streamlit treats a pages/ folder as the older multipage
+#: layout in places (AppTest runs such pages without this script, so without the sidebar).
 PAGES: dict[str, tuple[str, str]] = {
     "agent_compliance": ("Agent compliance", ":material/leaderboard:"),
     "coaching_queue": ("Coaching queue", ":material/school:"),
@@ -29,7 +31,7 @@ if user is None:
 else:
     navigation = st.navigation(
         [
-            st.Page(f"pages/{key}.py", title=title, icon=icon, url_path=key)
+            st.Page(f"app_pages/{key}.py", title=title, icon=icon, url_path=key)
             for key, (title, icon) in PAGES.items()
             if auth.may_open(user.role, key)
         ]

@@ -64,7 +64,7 @@ with right:
     if ui.allowed(ctx, "mark_coached"):
         with st.form("cq_form", clear_on_submit=True):
             note = st.text_area("Note for the record", key="cq_note", max_chars=4000)
-            submitted = st.form_submit_button("Mark coached", type="primary")
+            submitted = st.form_submit_button("Mark coached", type="primary", key="cq_submit")
         if submitted:
             if not ui.allowed(ctx, "mark_coached"):  # checked again at the moment of acting
                 st.error("Your role may not mark moments coached.")

@@ -83,7 +83,9 @@ with worklist_tab:
                     reason = st.text_input(
                         "Reason (required)", key=f"fr_reason_{f['finding_id']}", max_chars=4000
                     )
-                    submitted = st.form_submit_button("Save review")
+                    submitted = st.form_submit_button(
+                        "Save review", key=f"fr_submit_{f['finding_id']}"
+                    )
                 if submitted:
                     if not ui.allowed(ctx, "review_finding"):  # checked again when acting
                         st.error("Your role may not review findings.")

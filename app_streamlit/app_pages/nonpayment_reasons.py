@@ -97,7 +97,7 @@ else:
             height=140,
             key="np_sql",
         )
-        run = st.form_submit_button("Run")
+        run = st.form_submit_button("Run", key="np_sql_run")
     if run:
         if not ui.allowed(ctx, "run_sql"):  # checked again when acting
             st.error("Your role may not run SQL.")
