@@ -150,6 +150,7 @@ def process_calls(
     )
     counts = RunCounts()
     audio_seconds = 0.0
+    store_seconds = 0.0
     try:
         items = discover_inputs(input)
         counts.received = len(items)
@@ -167,7 +168,7 @@ def process_calls(
                 next_read += 1
 
         def load_next() -> None:
-            nonlocal audio_seconds
+            nonlocal audio_seconds, store_seconds
             future, failures, skipped = judging.popleft()
             judged: list[JudgedCall] = []
             failed = list(failures)
@@ -178,6 +179,7 @@ def process_calls(
                 for r in out.results:
                     (judged if isinstance(r, JudgedCall) else failed).append(r)
             stored = _load(wh_path, judged, failed, rref, run_id)
+            store_seconds += stored.seconds
             counts.judged += stored.scorecards_added
             counts.failed += len(failed)
             counts.violations += stored.violations_added
@@ -236,6 +238,7 @@ def process_calls(
         "wall_seconds": round(counts.wall_seconds, 3),
         "model_seconds": round(counts.model_seconds, 3),
         "audio_model_seconds": round(audio_seconds, 3),
+        "store_seconds": round(store_seconds, 3),
         "calls_per_hour": round((counts.judged + counts.failed) / hours, 1) if hours else 0.0,
     }
 

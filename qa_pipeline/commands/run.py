@@ -90,6 +90,7 @@ def format_summary(s: dict[str, Any]) -> str:
         f"{s['skipped']} already stored (skipped)",
         f"violations  {s['violations']} found",
         f"time        {wall:.1f} s wall, {s['model_seconds']:.1f} s in models, "
+        f"{s.get('store_seconds', 0.0):.1f} s storing, "
         f"{s['calls_per_hour']:.0f} calls per hour",
     ]
     if s["failed"]:

@@ -28,6 +28,15 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def frozen_rubric(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A copy of the rubric taken once: the repository's file may be edited while tests run,
+    and an edited rubric is rightly a different rubric (its scorecards are judged again)."""
+    path = tmp_path_factory.mktemp("rubric") / "collections-us.yaml"
+    path.write_bytes((REPO / "rubrics" / "collections-us.yaml").read_bytes())
+    return str(path)
+
+
 def write_calls(folder: Path, ids: tuple[str, ...] = GOOD_CALLS, *, corrupt: bool = True) -> Path:
     """Copy corpus conversations (without their labels) into ``folder``, plus two corrupt files."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -38,8 +47,14 @@ def write_calls(folder: Path, ids: tuple[str, ...] = GOOD_CALLS, *, corrupt: boo
     if corrupt:
         (folder / "zz-truncated.json").write_text('{"call_id": "ZZ-1", "agent_id": "A-1", "chan')
         (folder / "zz-no-date.json").write_text(
-            json.dumps({"call_id": "ZZ-2", "agent_id": "A-1", "channel": "chat",
-                        "utterances": [{"speaker": "agent", "text": "hi"}]})
+            json.dumps(
+                {
+                    "call_id": "ZZ-2",
+                    "agent_id": "A-1",
+                    "channel": "chat",
+                    "utterances": [{"speaker": "agent", "text": "hi"}],
+                }
+            )
         )
     return folder
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import GOOD_CALLS, REPO, table_counts, write_calls
+from conftest import GOOD_CALLS, table_counts, write_calls
 
 from flows.process_calls import run_process_calls
 from qa_pipeline.cli import main
@@ -16,11 +16,12 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 def test_n_good_two_corrupt_then_second_run_adds_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], frozen_rubric: str
 ) -> None:
     calls = write_calls(tmp_path / "in")
     db = tmp_path / "wh.duckdb"
-    assert main(["run", str(calls), "--warehouse", str(db), "--batch-size", "4", "--no-progress"]) == 0
+    args = ["run", str(calls), "--warehouse", str(db), "--rubric", frozen_rubric]
+    assert main([*args, "--batch-size", "4", "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert re.search(rf"{len(GOOD_CALLS) + 2} received, {len(GOOD_CALLS)} judged, 2 failed", out)
     first = table_counts(db)
@@ -36,19 +37,19 @@ def test_n_good_two_corrupt_then_second_run_adds_nothing(
     assert "started_at" in errors["ZZ-2"]
     assert runs == [("completed", len(GOOD_CALLS), 2)]
 
-    summary = run_process_calls(calls, db, batch_size=4)
+    summary = run_process_calls(calls, db, rubric=frozen_rubric, batch_size=4)
     assert summary["skipped"] == len(GOOD_CALLS) and summary["judged"] == 0
     assert table_counts(db) == first
 
 
-def test_new_rubric_version_keeps_old_scorecards(tmp_path: Path) -> None:
+def test_new_rubric_version_keeps_old_scorecards(tmp_path: Path, frozen_rubric: str) -> None:
     calls = write_calls(tmp_path / "in", GOOD_CALLS[:3], corrupt=False)
     db = tmp_path / "wh.duckdb"
     v2 = tmp_path / "collections-us-v2.yaml"
-    text = (REPO / "rubrics" / "collections-us.yaml").read_text(encoding="utf-8")
+    text = Path(frozen_rubric).read_text(encoding="utf-8")
     v2.write_text(re.sub(r"(?m)^version:.*$", 'version: "2"', text, count=1), encoding="utf-8")
 
-    run_process_calls(calls, db, rubric="collections-us")
+    run_process_calls(calls, db, rubric=frozen_rubric)
     run_process_calls(calls, db, rubric=str(v2))
     q = "SELECT rubric_version, is_current, count(*) FROM scorecards GROUP BY ALL ORDER BY 1"
     con = duckdb.connect(str(db), read_only=True)
@@ -57,7 +58,7 @@ def test_new_rubric_version_keeps_old_scorecards(tmp_path: Path) -> None:
         assert con.execute("SELECT count(*) FROM rubric_versions").fetchone() == (2,)
     finally:
         con.close()
-    again = run_process_calls(calls, db, rubric="collections-us")
+    again = run_process_calls(calls, db, rubric=frozen_rubric)
     assert again["judged"] == 0 and again["skipped"] == 3
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -84,7 +85,9 @@ def test_manifest_rows_and_paths_outside_the_root(tmp_path: Path) -> None:
     assert (summary["judged"], summary["failed"]) == (2, 2)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        errors = dict(con.execute("SELECT call_id, stage || ': ' || message FROM errors").fetchall())
+        errors = dict(
+            con.execute("SELECT call_id, stage || ': ' || message FROM errors").fetchall()
+        )
         meta = con.execute(
             "SELECT agent_id, segment, days_past_due FROM calls WHERE call_id = ?", [GOOD_CALLS[0]]
         ).fetchone()
