@@ -243,7 +243,9 @@ _INLINE_CUES: tuple[tuple[RedactionKind, re.Pattern[str]], ...] = (
     ("ROUTING", re.compile(r"\b(?:routing|aba)(?: number| #| no)?\b(?: is|:)?")),
     (
         "BANK_ACCOUNT",
-        re.compile(r"\b(?:checking|savings|bank)(?: account)?(?: number| #| no)?\b(?: is|:)?"),
+        re.compile(
+            r"\b(?:(?:checking|savings)(?: account)?|bank account)(?: number| #| no)?\b(?: is|:)?"
+        ),
     ),
     (
         "CARD",
@@ -432,14 +434,15 @@ def _fit(kind: str, c: _Cand, call_date: date) -> int:
     if kind == "ROUTING":
         return (2 if aba_routing_valid(g.digits) else 1) if n == 9 else 0
     if kind == "BANK_ACCOUNT":
-        return 1 if 4 <= n <= 17 else 0
+        # shorter is a last four ("checking ending 4470") or a year, not an account number
+        return 1 if 6 <= n <= 17 else 0
     if kind == "PHONE":
         if n == 10 or (n == 11 and g.digits.startswith("1")):
             return 2
         # seven digits are a local number only when read or typed as one (555-0182)
         return 1 if n == 7 and (g.spoken or tuple(map(len, g.pieces)) == (3, 4)) else 0
     if kind == "CARD":
-        return 2 if 13 <= n <= 19 and luhn_valid(g.digits) else (1 if n >= 2 else 0)
+        return 2 if 13 <= n <= 19 and luhn_valid(g.digits) else (1 if n >= 3 else 0)
     return 0
 
 
@@ -551,7 +554,8 @@ def _dialogue_pass(utts: list[_Utt], asker: str | None) -> list[tuple[int, int]]
         if not expected:
             continue
         previous = expected
-        last = min(len(utts) - 1, i + _ANSWER_WINDOW)
+        reach = _CARD_WINDOW if "CARD" in expected else _ANSWER_WINDOW
+        last = min(len(utts) - 1, i + reach)
         answers: list[_Utt] = []
         for v in utts[i + 1 : last + 1]:
             if v.speaker == u.speaker:
@@ -653,15 +657,18 @@ def _card_pass(utts: list[_Utt], windows: list[tuple[int, int]]) -> None:
             ]
             for a in range(len(seq)):
                 digits = ""
+                longest = -1
                 for b in range(a, len(seq)):
                     digits += seq[b][1].digits
                     if len(digits) > 19:
                         break
+                    # the longest valid run: a 19-digit card holds a Luhn-valid 16-digit prefix
                     if len(digits) >= 13 and luhn_valid(digits) and b > a:
-                        cards.add(digits)
-                        for v, g in seq[a : b + 1]:
-                            v.claim(g.start, g.end, "CARD")
-                        break
+                        longest = b
+                if longest >= 0:
+                    cards.add("".join(g.digits for _, g in seq[a : longest + 1]))
+                    for v, g in seq[a : longest + 1]:
+                        v.claim(g.start, g.end, "CARD")
         # a group read back from a card found in this window ("so that's four one one one")
         for v in span:
             for g in v.groups:

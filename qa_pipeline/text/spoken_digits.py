@@ -123,7 +123,7 @@ def find_digit_groups(text: str, *, skip: Sequence[tuple[int, int]] = ()) -> lis
     toks = [
         _Tok(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)
     ]
-    blocked = [not _outside(t.start, t.end, skip) for t in toks]
+    blocked = [not _outside(t.start, t.end, skip) or _glued_to_letters(text, t) for t in toks]
     groups: list[DigitGroup] = []
     pieces: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -167,6 +167,16 @@ def find_digit_groups(text: str, *, skip: Sequence[tuple[int, int]] = ()) -> lis
         i += used
     close()
     return groups
+
+
+def _glued_to_letters(text: str, t: _Tok) -> bool:
+    """Digits stuck to letters ("A-17", "N55102", "4B") are a code, not digits read out."""
+    if not t.text.isdigit():
+        return False
+    before = text[t.start - 1] if t.start > 0 else ""
+    before2 = text[t.start - 2] if t.start > 1 else ""
+    after = text[t.end] if t.end < len(text) else ""
+    return before.isalpha() or (before in "-_" and before2.isalpha()) or after.isalpha()
 
 
 def _outside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
