@@ -23,7 +23,8 @@ def bench_end_to_end(
     """Run the flow on ``input_path`` (cold, then warm) and report its throughput.
 
     Returns:
-        ``calls``, ``failed``, ``audio_hours``, ``wall_seconds``, ``model_seconds``,
+        ``calls``, ``failed``, ``audio_hours`` (recordings only; transcripts and chats
+        count as calls, not audio), ``wall_seconds``, ``model_seconds``,
         ``store_seconds``, ``calls_per_hour``, ``audio_hours_per_hour``,
         ``share_outside_models`` (warm run), and the cold run's ``cold_wall_seconds``.
         The model seconds are summed per call; with several workers they can overlap, so the
@@ -51,7 +52,8 @@ def bench_end_to_end(
         )
         with connect_reader(warm_db) as con:
             row = con.execute(
-                "SELECT coalesce(sum(duration_seconds), 0) FROM calls WHERE status = 'judged'"
+                "SELECT coalesce(sum(duration_seconds), 0) FROM calls "
+                "WHERE status = 'judged' AND audio_path IS NOT NULL"
             ).fetchone()
         audio_seconds = float(row[0]) if row else 0.0
     wall = float(warm["wall_seconds"])

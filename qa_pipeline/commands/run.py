@@ -45,6 +45,13 @@ def quiet_prefect(verbose: bool) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from qa_pipeline.errors import InputError
+
+    # refuse a wrong path before Prefect starts (and before it logs the failure as a traceback)
+    if not Path(args.input).exists():
+        raise InputError("does not exist; give a folder of calls or a manifest", path=args.input)
     quiet_prefect(args.verbose)
     from tqdm import tqdm
 
