@@ -175,12 +175,17 @@ def run_query(
 
 
 def to_frame(table: pa.Table) -> pd.DataFrame:
-    """Arrow to pandas with money as floats and dates as datetimes (what charts expect).
+    """Arrow to pandas with money as floats and days as ISO text (tables show 2026-03-02,
+    charts read it as a date).
 
     Goes through Arrow rather than DuckDB's ``.df()``, which trips a pandas deprecation
     warning inside DuckDB that the tests (warnings are errors) would blame on this module.
     """
-    fields = [
-        pa.field(f.name, pa.float64()) if pa.types.is_decimal(f.type) else f for f in table.schema
-    ]
-    return table.cast(pa.schema(fields)).to_pandas(date_as_object=False)
+    fields = []
+    for f in table.schema:
+        if pa.types.is_decimal(f.type):
+            f = pa.field(f.name, pa.float64())
+        elif pa.types.is_date(f.type):
+            f = pa.field(f.name, pa.string())
+        fields.append(f)
+    return table.cast(pa.schema(fields)).to_pandas()

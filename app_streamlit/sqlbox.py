@@ -67,7 +67,8 @@ def check_sql(sql: str) -> str:
         raise SqlRefused(f"run one statement at a time (found {len(statements)})")
     kind = statements[0].type
     if kind != duckdb.StatementType.SELECT:
-        name = str(kind.name if hasattr(kind, "name") else kind).upper()
+        # the statement's own first word: DuckDB files INSTALL under LOAD, for one
+        name = _COMMENTS.sub(" ", text).split()[0].upper()
         raise SqlRefused(
             f"{name} statements are refused: the SQL box only reads (SELECT, WITH ... SELECT, "
             "DESCRIBE, SHOW); it cannot write, copy, attach, install or load anything"

@@ -201,18 +201,23 @@ def fmt_seconds(value: Any) -> str:
 
 def transcript(ctx: PageContext, call_key: str, center: int | None, radius: int = 3) -> None:
     """The utterances around ``center`` (the evidence), the evidence one marked."""
-    if center is None or pd.isna(center):
-        st.text("No utterance evidence: this finding comes from the call's metadata.")
-        return
-    c = int(center)
     whole = ctx.frame("call_utterances", call_key=call_key, first=0, last=1_000_000)
-    rows = whole[(whole["idx"] >= c - radius) & (whole["idx"] <= c + radius)]
+    if center is None or pd.isna(center):
+        # a missed step or a metadata finding has no utterance to point at: show the opening,
+        # where greeting, disclosure and verification belong
+        st.text("No single utterance shows this finding; the conversation's opening:")
+        c = -1
+        rows = whole[whole["idx"] <= 2 * radius]
+    else:
+        c = int(center)
+        rows = whole[(whole["idx"] >= c - radius) & (whole["idx"] <= c + radius)]
     if empty(rows, "The transcript of this call is not in the warehouse."):
         return
     for r in records(rows):
         is_agent = r["speaker"] == "agent"
         with st.chat_message(
-            "assistant" if is_agent else "user", avatar="🎧" if is_agent else "👤"
+            "assistant" if is_agent else "user",
+            avatar=":material/support_agent:" if is_agent else ":material/person:",
         ):
             when = f" {fmt_seconds(r['start_s'])}"
             marker = "  ◀ evidence" if int(r["idx"]) == c else ""

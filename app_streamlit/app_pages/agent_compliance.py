@@ -32,10 +32,10 @@ chart = (
     alt.Chart(trend)
     .mark_line(point=True)
     .encode(
-        x=alt.X("week:T", title="week"),
+        x=alt.X("week:O", title="week"),
         y=alt.Y(f"{measure}:Q", title=measure.replace("_", " "), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("agent_id:N", title="agent"),
-        tooltip=["agent_id", "week:T", alt.Tooltip(f"{measure}:Q", format=".2f"), "calls"],
+        tooltip=["agent_id", "week", alt.Tooltip(f"{measure}:Q", format=".2f"), "calls"],
     )
 )
 st.altair_chart(chart, width="stretch")

@@ -48,7 +48,7 @@ c4.metric(
     "Judged share (target 100%)",
     ui.pct(judged_share),
     delta=None if judged_share is None else f"{(judged_share - 1) * 100:.1f} pts vs target",
-    delta_color="normal" if judged_share == 1 else "inverse",
+    delta_color="normal",
 )
 if int(cov["undated"]):
     st.warning(
@@ -61,10 +61,10 @@ if not by_day.empty:
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("call_date:T", title="day"),
+            x=alt.X("call_date:O", title="day"),
             y="calls:Q",
             color="status:N",
-            tooltip=["call_date:T", "status", "calls"],
+            tooltip=["call_date", "status", "calls"],
         ),
         width="stretch",
     )
@@ -97,10 +97,10 @@ if not ui.empty(by_type, "No violations in this filter."):
             alt.Chart(by_period)
             .mark_bar()
             .encode(
-                x=alt.X("period:T", title=grain),
+                x=alt.X("period:O", title=grain),
                 y="findings:Q",
                 color="violation_id:N",
-                tooltip=["period:T", "violation_id", "findings"],
+                tooltip=["period", "violation_id", "findings"],
             ),
             width="stretch",
         )

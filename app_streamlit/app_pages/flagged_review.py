@@ -39,14 +39,14 @@ with worklist_tab:
         findings = findings[findings["adverse"]]
     may_review = ui.allowed(ctx, "review_finding")
 
-    for f in ui.records(findings):
+    for n, f in enumerate(ui.records(findings)):
         decided = (
             f"reviewer: {f['review_decision']} by {f['reviewed_by']}"
             if f["review_decision"]
             else "not reviewed"
         )
         with st.expander(
-            f"{f['kind']} · {f['item_id']} · {f['ai_verdict']} · {decided}", expanded=False
+            f"{f['kind']} · {f['item_id']} · {f['ai_verdict']} · {decided}", expanded=n == 0
         ):
             facts = {
                 "AI verdict": f["ai_verdict"],

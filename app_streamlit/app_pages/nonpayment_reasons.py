@@ -46,10 +46,10 @@ with right:
         alt.Chart(trend)
         .mark_area()
         .encode(
-            x=alt.X("period:T", title=grain),
+            x=alt.X("period:O", title=grain),
             y=alt.Y("calls:Q", stack="zero"),
             color="reason:N",
-            tooltip=["period:T", "reason", "calls"],
+            tooltip=["period", "reason", "calls"],
         ),
         width="stretch",
     )

@@ -69,10 +69,10 @@ st.altair_chart(
     alt.Chart(long)
     .mark_line(point=True)
     .encode(
-        x=alt.X("period:T", title=grain),
+        x=alt.X("period:O", title=grain),
         y=alt.Y("rate:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("kpi:N", title="KPI"),
-        tooltip=["period:T", "kpi", alt.Tooltip("rate:Q", format=".1%"), "judged_calls"],
+        tooltip=["period", "kpi", alt.Tooltip("rate:Q", format=".1%"), "judged_calls"],
     ),
     width="stretch",
 )

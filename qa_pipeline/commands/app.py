@@ -66,7 +66,8 @@ def streamlit_command(args: argparse.Namespace) -> tuple[list[str], dict[str, st
         env["QA_APP_USERS"] = str(users)
     if args.reviews:
         env["QA_APP_REVIEWS"] = str(Path(args.reviews).expanduser().resolve())
-    main = Path(app_streamlit.__file__).resolve().parent / "main.py"
+    # a package directory, also when installed editable before it had an __init__.py
+    main = Path(next(iter(app_streamlit.__path__))).resolve() / "main.py"
     cmd = [
         sys.executable,
         "-m",
@@ -78,6 +79,7 @@ def streamlit_command(args: argparse.Namespace) -> tuple[list[str], dict[str, st
         f"--server.address={args.address}",
         "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",
+        "--client.toolbarMode=viewer",
     ]
     return cmd, env
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from app_sample_warehouse import build_sample_warehouse, load_sample_payments
 from streamlit.testing.v1 import AppTest
 
-from app_sample_warehouse import build_sample_warehouse, load_sample_payments
 from app_streamlit.auth import ROLES
 from qa_pipeline.review_store import ReviewStore
 

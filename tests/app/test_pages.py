@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
-from streamlit.testing.v1 import AppTest
-
 from app_sample_warehouse import (
     LATE_CALL,
     REG_F_ACCOUNT,
@@ -16,6 +14,8 @@ from app_sample_warehouse import (
     VIOLATING_CALL,
 )
 from conftest import open_page
+from streamlit.testing.v1 import AppTest
+
 from qa_pipeline.review_store import ReviewStore
 
 SignIn = Callable[[str], AppTest]
