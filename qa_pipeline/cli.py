@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "bench",
     "app",
     "payments",
+    "users",
 )
 
 
