@@ -334,9 +334,12 @@ class PyannoteDiarizer:
         annotation = getattr(output, "exclusive_speaker_diarization", None) or getattr(
             output, "speaker_diarization", output
         )
+        # the last sliding window is zero-padded past the end; turns stop where the audio does
+        duration = samples.shape[0] / SAMPLE_RATE
         turns = [
-            Turn(float(segment.start), float(segment.end), str(label))
+            Turn(float(segment.start), min(float(segment.end), duration), str(label))
             for segment, _track, label in annotation.itertracks(yield_label=True)
+            if float(segment.start) < duration
         ]
         return sorted(turns, key=lambda t: t.start)
 
