@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from qa_pipeline.judge.context import ConversationContext, UtteranceView
 from qa_pipeline.rubric import Rubric, RubricItem
+from qa_pipeline.text.normalize import normalize
 from qa_pipeline.types import ROLE_AGENT, ROLE_CUSTOMER, ItemResult
 
 __all__ = [
@@ -32,12 +33,6 @@ _IDENTIFIER_ANSWER = re.compile(
     r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
     r"street|st|avenue|ave|road|rd|drive|dr|lane|ln|court|ct|boulevard|blvd|way|place|circle)\b"
 )
-_NAME_REQUEST = re.compile(
-    r"\b(speaking (with|to)|speak (with|to)|talking (to|with)|is this|am i speaking|your (full |first and last |last )?name|"
-    r"who am i speaking|calling for|looking for|reach(ing)?|confirm (your|the) name|is that you)\b"
-)
-_CUSTOMER_NAMES_SELF = re.compile(r"\b(this is|speaking|it's|i'm|my name is|yes|yeah|yep|that's me)\b")
-_CONFIRMED = re.compile(r"\b(you're verified|that matches|matches|verified|perfect|great|thank you|thanks|got it|all set)\b")
 
 
 def _amount_spans(text: str) -> list[tuple[int, int, float, bool]]:
@@ -82,47 +77,40 @@ class Verification:
 
 
 def find_verification(ctx: ConversationContext, item: RubricItem) -> Verification:
-    """Find the customer's accepted answer to the agent's request for a second identifier.
+    """Find the customer's accepted answer giving a second identifier.
 
-    A request is an agent utterance matching the item's patterns; the answer is the first
-    customer utterance after it that carries identifier content; the agent's next utterance
-    must not reject it (the item's negative patterns: "that doesn't match", "close enough").
-    The name must have been asked for or given (almost always in the opening).
+    A request is an agent utterance matching the item's patterns (date of birth, last four,
+    address, ZIP); the answer is the first customer utterance after it that carries identifier
+    content (digits, a month, a street), or a customer utterance that volunteers an identifier
+    by name ("DOB 04/19/1984, ZIP 19103"). The agent's next utterance must not reject it (the
+    item's negative patterns: "that doesn't match", "close enough"). The name is asked for in
+    nearly every opening; the second identifier is what separates verification from a
+    name-only "yeah this is john", so it is what this rule checks.
     """
     requests = item.compiled()
     rejections = item.compiled_negative()
     utts = ctx.utterances
-    name_seen = False
     first_request: int | None = None
     rejected_at: int | None = None
+    open_request = False
     for u in utts:
-        if u.is_agent and _NAME_REQUEST.search(u.norm.text):
-            name_seen = True
-        if not (u.is_agent and any(p.search(u.norm.text) for p in requests)):
+        if u.is_agent:
+            if any(p.search(u.norm.text) for p in requests):
+                open_request = True
+                if first_request is None:
+                    first_request = u.index
             continue
-        if first_request is None:
-            first_request = u.index
-        # the answer: the first customer turn after the request with identifier content,
-        # before the agent asks again
-        answer: UtteranceView | None = None
-        for v in utts[u.index + 1 :]:
-            if v.is_agent and any(p.search(v.norm.text) for p in requests) and v.index > u.index + 1:
-                break
-            if v.speaker == ROLE_CUSTOMER and _IDENTIFIER_ANSWER.search(v.norm.text):
-                answer = v
-                break
-        if answer is None:
+        text = u.norm.text
+        has_content = bool(_IDENTIFIER_ANSWER.search(text))
+        volunteered = has_content and any(p.search(text) for p in requests)
+        if not has_content or not (open_request or volunteered):
             continue
-        following = next((w for w in utts[answer.index + 1 :] if w.speaker == ROLE_AGENT), None)
+        following = next((w for w in utts[u.index + 1 :] if w.speaker == ROLE_AGENT), None)
         if following is not None and any(p.search(following.norm.text) for p in rejections):
             rejected_at = following.index
+            open_request = False
             continue
-        customer_named = any(
-            w.speaker == ROLE_CUSTOMER and _CUSTOMER_NAMES_SELF.search(w.norm.text)
-            for w in utts[: answer.index + 1]
-        )
-        if name_seen or customer_named:
-            return Verification(answer.index, u.index, rejected_at)
+        return Verification(u.index, first_request if first_request is not None else u.index, rejected_at)
     return Verification(None, first_request, rejected_at)
 
 
@@ -197,21 +185,39 @@ def _closing(ctx: ConversationContext, item: RubricItem) -> ItemResult:
     return result
 
 
+#: words right before an amount that make it a payment, not the balance ("take $150")
+_PAYMENT_LEAD = re.compile(
+    r"\b(take|taking|pay|paying|paid|processed|process|charged|charge|run|running|payment of|payments of|"
+    r"put|make|send|sending|half|first|second|installments? of|plan of|settle for|settle it for|"
+    r"settlement of|settlement for|down|do|at least|minimum of|another|remaining)\s*$"
+)
+
+
+def _amounts_with_context(text: str) -> list[tuple[int, int, float, bool]]:
+    try:
+        from qa_pipeline.text.numbers import find_amounts
+    except ImportError:
+        return _amount_spans(text)
+    return [(a.start, a.end, float(a.value), bool(a.has_currency)) for a in find_amounts(text) if not a.per_period]
+
+
 def _balance(ctx: ConversationContext, item: RubricItem) -> ItemResult:
+    """The agent states an amount owed: an amount (not a payment being taken or proposed)
+    with a balance cue ("balance", "past due", "you owe") close before or after it."""
     cues, vetoes = item.compiled(), item.compiled_negative()
     for u in ctx.utterances:
         if not u.is_agent:
             continue
-        amounts = _amount_spans(u.text)
-        if not amounts:
-            continue
-        for clause in u.clauses:
-            in_clause = [a for a in amounts if a[0] >= clause.start and a[1] <= clause.end and a[2] >= 1]
-            if not in_clause:
+        for start, end, value, _currency in _amounts_with_context(u.text):
+            if value < 1:
                 continue
-            if any(c.search(clause.text) for c in cues) and not any(v.search(clause.text) for v in vetoes):
-                quote = u.text[clause.start : clause.end].strip()
-                return ItemResult(True, [u.index], 0.9, f"The agent states the amount owed: \"{quote}\".")
+            lead = normalize(u.text[max(0, start - 30) : start]).text
+            if _PAYMENT_LEAD.search(lead):
+                continue
+            window = normalize(u.text[max(0, start - 90) : min(len(u.text), end + 50)]).text
+            if any(c.search(window) for c in cues) and not any(v.search(window) for v in vetoes):
+                quote = u.text[max(0, start - 60) : end].strip()
+                return ItemResult(True, [u.index], 0.9, f"The agent states the amount owed: \"...{quote}\".")
     return ItemResult(False, [], 0.8, "The agent never states the amount owed.")
 
 

@@ -35,11 +35,14 @@ SPECIFICITY = (
 )
 _NEG_WORDS = {"not", "n't", "never", "no", "nobody", "nothing", "none", "neither", "nor", "noone", "nowhere"}
 _NEG_PHRASE = re.compile(r"\b(no one|nobody|never|not|n't|no|nothing|won't|wouldn't|can't|cannot|don't|doesn't|isn't|aren't)\b")
+#: verbs whose negation frames a threat rhetorically ("you don't want ...", "wouldn't want ...")
+_RHETORICAL_HEADS = {"want", "wanna", "like", "need"}
+_RHETORICAL = re.compile(r"\b(don't|do not|wouldn't|would not) (want|wanna|need)\b")
 #: hypothetical, informational or reassuring framing around a legal word
 _REASSURANCE = re.compile(
     r"\b(not (going to|gonna)|no plans? to|not (planning|trying) to|isn't (something|how)|that's not (something|how|what)|"
     r"you (can't|cannot|won't) (be|go)|don't (worry|do that)|nothing like that|i'm not (threatening|saying)|"
-    r"no (one|body)('s| is)|we (never|don't|do not|would never|will never))\b"
+    r"no (one|body)('s| is)|we (never|would never|will never))\b"
 )
 
 
@@ -55,6 +58,9 @@ class Candidate:
     quote: str
     confidence: float
     via_pattern: bool
+    #: the matched words themselves carry a negation ("i can't hold the account"), so a
+    #: negation around them is the offence, not a reassurance
+    self_negated: bool = False
 
 
 def find_candidates(ctx: ConversationContext, rubric: Rubric) -> list[Candidate]:
@@ -78,8 +84,12 @@ def _item_candidates(ctx: ConversationContext, item_id: str, item: RubricItem) -
             lo, hi = u.norm.original_span(h.start, h.end)
             clause = next((c for c in u.clauses if c.start <= lo < c.end), None)
             c_lo, c_hi = (clause.start, clause.end) if clause else (0, len(u.text))
+            matched = u.norm.text[h.start : h.end]
             out.append(
-                Candidate(item_id, u, u.text[c_lo:c_hi], c_lo, lo, u.text[c_lo:c_hi].strip(), 0.9, True)
+                Candidate(
+                    item_id, u, u.text[c_lo:c_hi], c_lo, lo, u.text[c_lo:c_hi].strip(), 0.9, True,
+                    self_negated=bool(_NEG_PHRASE.search(matched)),
+                )
             )
         if not hits and item.examples:
             score, ci = ctx.semantic(u, item)
@@ -99,13 +109,17 @@ def is_negated(doc: Doc, char_offset: int, normalized_before: str) -> bool:
         char_offset: where the matched word starts in the clause.
         normalized_before: the normalised words just before the match (window check).
     """
-    if _REASSURANCE.search(normalized_before) or _NEG_PHRASE.search(" ".join(normalized_before.split()[-2:])):
+    last_words = " ".join(normalized_before.split()[-2:])
+    if _REASSURANCE.search(normalized_before) or (_NEG_PHRASE.search(last_words) and not _RHETORICAL.search(normalized_before[-40:])):
         return True
     token = next((t for t in doc if t.idx <= char_offset < t.idx + max(1, len(t.text))), None)
     if token is None:
         return False
     node = token
     for _ in range(6):  # the matched word and its heads up to the clause root
+        # "you don't want the sheriff at your door" negates the wanting, not the threat
+        if node.lemma_ in _RHETORICAL_HEADS or node.lower_ in _RHETORICAL_HEADS:
+            break
         for child in node.children:
             if child.dep_ == "neg" or (child.lower_ in _NEG_WORDS and child.dep_ in ("det", "nsubj", "nsubjpass", "advmod", "dobj")):
                 return True
@@ -116,6 +130,7 @@ def is_negated(doc: Doc, char_offset: int, normalized_before: str) -> bool:
 
 
 def _keep_most_specific(found: list[Violation]) -> list[Violation]:
+    """One id per offending turn: the most specific of those it matched."""
     by_statement: dict[int | None, list[Violation]] = {}
     for v in found:
         by_statement.setdefault(v.utterance, []).append(v)
@@ -124,8 +139,6 @@ def _keep_most_specific(found: list[Violation]) -> list[Violation]:
         ranked = sorted(group, key=lambda v: SPECIFICITY.index(v.id) if v.id in SPECIFICITY else len(SPECIFICITY))
         best = ranked[0]
         kept.append(best)
-        # pressure and the other kinds are separate conduct when their quotes differ
-        kept.extend(v for v in ranked[1:] if v.id == "pressure_tactics" and v.quote != best.quote and best.id != "pressure_tactics")
     return kept
 
 
@@ -152,7 +165,7 @@ def judge_violations(
     for cand, doc in zip(candidates, docs, strict=True):
         rel = cand.hit_offset - cand.clause_offset
         before_norm = cand.utterance.norm.text[: _norm_index(cand, cand.hit_offset)]
-        if is_negated(doc, rel, before_norm[-60:]):
+        if not cand.self_negated and is_negated(doc, rel, before_norm[-60:]):
             continue
         item = items[cand.item_id]
         found.append(
