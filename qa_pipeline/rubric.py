@@ -113,6 +113,8 @@ class RubricItem(_Strict):
         examples: positive phrasings (the embedder's prototypes).
         negatives: hard negatives: phrasings close to the item that are NOT it.
         order: the item must come before an anchor (verification before the debt).
+        overrides: for reasons: other reasons this one beats when both are stated (a service
+            complaint beats the "I don't owe it" dispute it causes).
     """
 
     description: str = Field(min_length=1)
@@ -130,6 +132,7 @@ class RubricItem(_Strict):
     examples: list[str] = Field(default_factory=list)
     negatives: list[str] = Field(default_factory=list)
     order: Order | None = None
+    overrides: list[str] = Field(default_factory=list)
 
     _check = field_validator("patterns", "negative_patterns", "requires_patterns")(_check_patterns)
 

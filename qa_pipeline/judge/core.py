@@ -130,7 +130,9 @@ class Judge:
         empathy = judge_empathy(ctx, rubric)
         violations = judge_violations(ctx, rubric, candidates, docs, verification, debt_at)
         debtor = debtor_turns(ctx, rubric, verification)
-        reason = judge_reason(ctx, rubric, debtor)
+        probe = script.get("reason_probe")
+        probe_at = probe.evidence[0] if probe is not None and probe.passed and probe.evidence else None
+        reason = judge_reason(ctx, rubric, debtor, probe_at)
         flags = judge_flags(ctx, rubric, debtor, reason)
         if ptp is not None:
             flags.append(FlagResult("ptp", list(ptp.evidence), ptp.confidence, "The customer committed to an amount and a date."))
