@@ -30,6 +30,7 @@ from qa_pipeline.rubric import load_rubric, rubrics_dir
 from qa_pipeline.warehouse import CallFailure, JudgedCall, RubricRef, RunCounts, Warehouse
 from qa_pipeline.warehouse import stages as S
 from qa_pipeline.warehouse.intake import CallInput, PreparedCall, discover_inputs, read_call
+from qa_pipeline.warehouse.privacy import redacted_audio_dir
 from qa_pipeline.warehouse.store import StoreResult
 
 T = TypeVar("T")
@@ -65,8 +66,13 @@ def transcribe_call(
 
 
 @task(name="judge-batch", cache_policy=NO_CACHE)
-def judge_batch(calls: list[Any], settings: Settings, rubric: str) -> tuple[S.StageOutput, float]:
-    """Judge a batch; ``calls`` holds prepared calls, failures and (audio) transcribe results."""
+def judge_batch(
+    calls: list[Any], settings: Settings, rubric: str, audio_dir: str | None = None
+) -> tuple[S.StageOutput, float]:
+    """Judge a batch on the raw text, then redact it for storage (and write redacted recording
+    copies into ``audio_dir`` when audio redaction is on); ``calls`` holds prepared calls,
+    failures and (audio) transcribe results. Raw text never leaves this task unless the
+    deployment keeps it."""
     prepared: list[PreparedCall | CallFailure] = []
     audio_seconds = 0.0
     for c in calls:
@@ -75,7 +81,7 @@ def judge_batch(calls: list[Any], settings: Settings, rubric: str) -> tuple[S.St
             audio_seconds += c[1]
         else:
             prepared.append(c)
-    return S.judge(prepared, settings, rubric), audio_seconds
+    return S.protect_all(S.judge(prepared, settings, rubric), settings, audio_dir), audio_seconds
 
 
 @task(name="load-batch", retries=3, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -139,6 +145,9 @@ def process_calls(
     rref = RubricRef.from_rubric(rubric_model, source=rubric_path)
     wh_path = str(Path(warehouse or settings.warehouse.path))
     wh = Warehouse.open(wh_path)
+    audio_dir = (
+        str(redacted_audio_dir(Path(wh_path).resolve())) if settings.privacy.redact_audio else None
+    )
 
     from prefect.context import FlowRunContext
 
@@ -151,6 +160,7 @@ def process_calls(
     counts = RunCounts()
     audio_seconds = 0.0
     store_seconds = 0.0
+    redact_seconds = 0.0
     try:
         items = discover_inputs(input)
         counts.received = len(items)
@@ -168,14 +178,16 @@ def process_calls(
                 next_read += 1
 
         def load_next() -> None:
-            nonlocal audio_seconds, store_seconds
+            nonlocal audio_seconds, store_seconds, redact_seconds
             future, failures, skipped = judging.popleft()
             judged: list[JudgedCall] = []
             failed = list(failures)
             if future is not None:
                 out, seconds_audio = future.result()
                 audio_seconds += seconds_audio
-                counts.model_seconds += out.model_seconds + seconds_audio
+                redact_seconds += out.redact_seconds
+                # redaction is rule-based text processing, counted with the models' work
+                counts.model_seconds += out.model_seconds + seconds_audio + out.redact_seconds
                 for r in out.results:
                     (judged if isinstance(r, JudgedCall) else failed).append(r)
             stored = _load(wh_path, judged, failed, rref, run_id)
@@ -212,7 +224,7 @@ def process_calls(
                 staged: list[Any] = [
                     transcribe_call.submit(p, settings) if p.needs_audio else p for p in todo
                 ]
-                future = judge_batch.submit(staged, settings, rubric_spec)
+                future = judge_batch.submit(staged, settings, rubric_spec, audio_dir)
             judging.append((future, failures, len(done)))
             while len(judging) > WINDOW:
                 load_next()
@@ -239,6 +251,7 @@ def process_calls(
         "model_seconds": round(counts.model_seconds, 3),
         "audio_model_seconds": round(audio_seconds, 3),
         "store_seconds": round(store_seconds, 3),
+        "redact_seconds": round(redact_seconds, 3),
         "calls_per_hour": round((counts.judged + counts.failed) / hours, 1) if hours else 0.0,
     }
 

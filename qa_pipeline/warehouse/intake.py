@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from qa_pipeline.errors import ConversationError, InputError, ManifestError, QAPipelineError
 from qa_pipeline.loading import (
+    MAX_CONVERSATION_BYTES,
     call_id_hint,
     conversation_from_dict,
     read_json_file,
@@ -38,7 +39,7 @@ MAX_MANIFEST_BYTES = 200 * 1024 * 1024
 class CallInput:
     """One call to process: a conversation JSON, a bare recording, or a manifest row."""
 
-    kind: Literal["conversation", "audio", "manifest_row"]
+    kind: Literal["conversation", "audio", "manifest_row", "outside"]
     path: str
     root: str
     row: dict[str, Any] | None = None
@@ -86,6 +87,8 @@ def _visible(path: Path, root: Path) -> bool:
 def _discover_folder(folder: Path) -> list[CallInput]:
     root = folder.resolve()
     files = sorted(q for q in root.rglob("*") if q.is_file() and _visible(q, root))
+    outside = [q for q in files if not q.resolve().is_relative_to(root)]
+    files = [q for q in files if q not in set(outside)]
     jsons = [q for q in files if q.suffix.lower() == ".json"]
     claimed: set[Path] = set()
     for j in jsons:
@@ -101,11 +104,15 @@ def _discover_folder(folder: Path) -> list[CallInput]:
         for q in files
         if q.suffix.lower() in AUDIO_SUFFIXES and q not in claimed
     ]
+    # a link inside the folder to a file outside it is refused like a path that climbs out
+    out += [CallInput("outside", str(q), str(root)) for q in outside]
     return out
 
 
 def _audio_reference(path: Path) -> str | None:
     try:
+        if path.stat().st_size > MAX_CONVERSATION_BYTES:
+            return None  # refused when read; not worth reading here
         data = json.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError):
         return None
@@ -159,6 +166,12 @@ def read_call(item: CallInput) -> PreparedCall | CallFailure:
             return _read_conversation(item)
         if item.kind == "audio":
             return _read_audio(item)
+        if item.kind == "outside":
+            raise InputError(
+                f"is a link to {Path(item.path).resolve()}, outside the input folder "
+                f"{item.root}; copy the file into the folder instead",
+                path=item.path,
+            )
         return _read_manifest_row(item)
     except QAPipelineError as exc:
         return _failure_for(item, exc)
@@ -171,15 +184,30 @@ def _failure_for(item: CallInput, exc: QAPipelineError) -> CallFailure:
         call_id = str(row.get("call_id") or f"{path.name}#row{item.row_number}")
         digest = content_hash([json.dumps(row, sort_keys=True, default=str).encode()])
     else:
-        call_id = call_id_hint(path) if item.kind == "conversation" else path.stem
-        try:
-            digest = content_hash([path])
-        except OSError:
-            digest = content_hash([b"unreadable", item.path.encode()])
+        digest = _failure_digest(path, item)
+        small = digest.startswith("file:")
+        digest = digest.removeprefix("file:")
+        call_id = call_id_hint(path) if item.kind == "conversation" and small else path.stem
     stage = exc.stage if isinstance(exc, InputError) else "load"
     return CallFailure(
         CallIdentity(call_id, digest, item.label), stage, type(exc).__name__, str(exc)
     )
+
+
+def _failure_digest(path: Path, item: CallInput) -> str:
+    """The content hash of an input that failed; ``file:``-prefixed when the file itself was
+    hashed. A file outside the folder, or too big to be a conversation, is not read at all:
+    its name, size and time stand in (the same file fails with the same key on a rerun)."""
+    try:
+        st = path.stat()
+        if item.kind == "outside" or (
+            item.kind == "conversation" and st.st_size > MAX_CONVERSATION_BYTES
+        ):
+            stamp = f"{item.path}\x00{st.st_size}\x00{st.st_mtime_ns}".encode()
+            return content_hash([b"not read", stamp])
+        return "file:" + content_hash([path])
+    except OSError:
+        return content_hash([b"unreadable", item.path.encode()])
 
 
 def _read_conversation(item: CallInput) -> PreparedCall:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from qa_pipeline.text.redact import Redaction
 from qa_pipeline.types import Conversation, ItemResult, Scorecard
 
 #: how many hex digits of the content hash go into a call_key (64 bits: collisions between two
@@ -136,11 +137,31 @@ class RubricRef:
 
 @dataclass(slots=True)
 class JudgedCall:
-    """A call that made it through every stage."""
+    """A call that made it through every stage.
+
+    Attributes:
+        identity: who the call is.
+        conversation: what the warehouse stores of it: the REDACTED conversation once
+            ``redacted`` is True (the flow redacts in its judge task); a raw one is redacted by
+            `Warehouse.store_batch` before anything is written.
+        scorecard: the judgement (decided on the raw text; quotes redacted with the text).
+        redacted: whether ``conversation`` and ``scorecard`` are already redacted.
+        redactions: what was taken out (kind and spans, never the value).
+        raw_conversation: the unredacted conversation, only when the deployment keeps raw text
+            (``privacy.keep_raw_text``); it goes to the raw store, never the warehouse.
+        audio_redacted_path: the redacted copy of the recording (``privacy.redact_audio``).
+        audio_redaction_error: why no redacted copy could be written (stored as an error row
+            of stage ``redact_audio``; the call itself is judged).
+    """
 
     identity: CallIdentity
     conversation: Conversation
     scorecard: Scorecard
+    redacted: bool = False
+    redactions: list[Redaction] = field(default_factory=list)
+    raw_conversation: Conversation | None = None
+    audio_redacted_path: str | None = None
+    audio_redaction_error: str | None = None
 
 
 @dataclass(slots=True)
@@ -183,6 +204,9 @@ CALLS = pa.schema(
         ("is_current", pa.bool_()),
         ("first_run_id", pa.string()),
         ("loaded_at", pa.timestamp("us", tz="UTC")),
+        ("text_redacted", pa.bool_()),
+        ("n_redactions", pa.int32()),
+        ("audio_redacted_path", pa.string()),
     ]
 )
 UTTERANCES = pa.schema(
@@ -249,6 +273,34 @@ FINDINGS = pa.schema(
         ("weight", pa.float64()),
         ("auto_fail", pa.bool_()),
         ("required", pa.bool_()),
+    ]
+)
+REDACTIONS = pa.schema(
+    [
+        ("call_key", pa.string()),
+        ("utterance_idx", pa.int32()),
+        ("ordinal", pa.int32()),
+        ("kind", pa.string()),
+        ("token", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("redacted_start_char", pa.int32()),
+        ("redacted_end_char", pa.int32()),
+        ("start_s", pa.float64()),
+        ("end_s", pa.float64()),
+    ]
+)
+#: the raw store's one table (`qa_pipeline.warehouse.raw_store`)
+RAW_UTTERANCES = pa.schema(
+    [
+        ("call_key", pa.string()),
+        ("call_id", pa.string()),
+        ("idx", pa.int32()),
+        ("speaker", pa.string()),
+        ("text", pa.string()),
+        ("start_s", pa.float64()),
+        ("end_s", pa.float64()),
+        ("stored_at", pa.timestamp("us", tz="UTC")),
     ]
 )
 ERRORS = pa.schema(
@@ -481,20 +533,82 @@ def utterance_rows(identity: CallIdentity, conv: Conversation) -> list[dict[str,
 def call_rows_for(
     judged: Sequence[JudgedCall], failed: Sequence[CallFailure], *, run_id: str, now: datetime
 ) -> list[dict[str, Any]]:
-    rows = [
-        _call_row(j.identity, j.conversation, status="judged", run_id=run_id, now=now)
-        for j in judged
-    ]
-    rows += [
-        _call_row(f.identity, f.conversation, status="failed", run_id=run_id, now=now)
-        for f in failed
-    ]
+    """One calls row per judged call (redacted: its conversation is the redacted copy) and
+    per failure (metadata only, scrubbed by shape: no dialogue is stored for a failed call)."""
+    from qa_pipeline.warehouse.privacy import scrub_metadata
+
+    rows = []
+    for j in judged:
+        row = _call_row(j.identity, j.conversation, status="judged", run_id=run_id, now=now)
+        row.update(
+            text_redacted=j.redacted,
+            n_redactions=len(j.redactions) if j.redacted else None,
+            audio_redacted_path=j.audio_redacted_path,
+        )
+        rows.append(row)
+    for f in failed:
+        row = _call_row(f.identity, f.conversation, status="failed", run_id=run_id, now=now)
+        if row.get("metadata") and f.conversation is not None:
+            row["metadata"] = _json(
+                scrub_metadata(f.conversation.extra, on=f.conversation.call_date)
+            )
+        rows.append(row)
     return rows
+
+
+def redaction_rows(judged: JudgedCall) -> list[dict[str, Any]]:
+    """The redaction records of a call: kind, token, character spans (raw and stored text) and
+    time span; never the value."""
+    per_utt: dict[int, int] = {}
+    rows = []
+    for r in judged.redactions:
+        if r.utterance is None:
+            continue
+        ordinal = per_utt[r.utterance] = per_utt.get(r.utterance, -1) + 1
+        rows.append(
+            {
+                "call_key": judged.identity.call_key,
+                "utterance_idx": r.utterance,
+                "ordinal": ordinal,
+                "kind": r.kind,
+                "token": r.replacement,
+                "start_char": r.start_char,
+                "end_char": r.end_char,
+                "redacted_start_char": r.redacted_start,
+                "redacted_end_char": r.redacted_end,
+                "start_s": r.start_s,
+                "end_s": r.end_s,
+            }
+        )
+    return rows
+
+
+def raw_utterance_rows(judged: JudgedCall, *, now: datetime) -> list[dict[str, Any]]:
+    """The raw text of a call, for the raw store only (empty unless raw text is kept)."""
+    conv = judged.raw_conversation
+    if conv is None:
+        return []
+    return [
+        {
+            "call_key": judged.identity.call_key,
+            "call_id": judged.identity.call_id,
+            "idx": i,
+            "speaker": u.speaker,
+            "text": u.text,
+            "start_s": u.start,
+            "end_s": u.end,
+            "stored_at": now,
+        }
+        for i, u in enumerate(conv.utterances)
+    ]
 
 
 def error_rows(
     failed: Sequence[CallFailure], *, run_id: str, now: datetime
 ) -> list[dict[str, Any]]:
+    """One error row per failure; messages are scrubbed (an error can echo its input)."""
+    from qa_pipeline.warehouse.privacy import scrub_message
+
     return [
         {
             "error_id": f.error_id,
@@ -505,7 +619,7 @@ def error_rows(
             "source_path": f.identity.source_path or None,
             "stage": f.stage,
             "error_type": f.error_type,
-            "message": f.message,
+            "message": scrub_message(f.message),
             "occurred_at": now,
         }
         for f in failed

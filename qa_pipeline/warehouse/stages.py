@@ -31,6 +31,8 @@ class StageOutput:
     results: list[Any] = field(default_factory=list)
     model_seconds: float = 0.0
     model_versions: dict[str, str] = field(default_factory=dict)
+    #: seconds spent redacting text and writing redacted recording copies
+    redact_seconds: float = 0.0
 
 
 @functools.lru_cache(maxsize=4)
@@ -121,6 +123,60 @@ def judge(
                     out.results[i] = _failure(c, "judge", exc)
         out.model_seconds = time.perf_counter() - t0
     return out
+
+
+def protect_all(out: StageOutput, settings: Settings, audio_dir: str | Path | None) -> StageOutput:
+    """Redact every judged call of a batch in place (`protect_call`); failures pass through."""
+    t0 = time.perf_counter()
+    for i, r in enumerate(out.results):
+        if isinstance(r, JudgedCall) and not r.redacted:
+            out.results[i] = protect_call(r, settings, audio_dir)
+    out.redact_seconds += time.perf_counter() - t0
+    return out
+
+
+def protect_call(
+    judged: JudgedCall, settings: Settings, audio_dir: str | Path | None
+) -> JudgedCall | CallFailure:
+    """Make a call judged on its raw text fit for storage.
+
+    The text is redacted (`qa_pipeline.warehouse.privacy.protect`); the raw conversation rides
+    along only when ``settings.privacy.keep_raw_text`` (for the raw store); with
+    ``settings.privacy.redact_audio`` the redacted copy of its recording is written into
+    ``audio_dir``. A call whose text cannot be redacted fails (stage ``redact``) rather than
+    be stored raw; a recording that cannot be redacted leaves the call judged, with no copy
+    to play and the reason as an error row (stage ``redact_audio``).
+    """
+    from qa_pipeline.warehouse.privacy import protect, redacted_audio_path
+
+    try:
+        safe = protect(judged.conversation, judged.scorecard)
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, QAPipelineError) else f"{type(exc).__name__}: {exc}"
+        return CallFailure(judged.identity, "redact", type(exc).__name__, message)
+    copy: str | None = None
+    audio_error: str | None = None
+    source = judged.conversation.audio
+    if settings.privacy.redact_audio and source is not None and audio_dir is not None:
+        from qa_pipeline.audio.redact_audio import redact_recording
+
+        dest = redacted_audio_path(audio_dir, judged.identity.call_key)
+        try:
+            copy = str(redact_recording(source, safe.redactions, dest).path)
+        except QAPipelineError as exc:
+            audio_error = str(exc)
+        except Exception as exc:
+            audio_error = f"{type(exc).__name__}: {exc}"
+    return JudgedCall(
+        judged.identity,
+        safe.conversation,
+        safe.scorecard,
+        redacted=True,
+        redactions=safe.redactions,
+        raw_conversation=judged.conversation if settings.privacy.keep_raw_text else None,
+        audio_redacted_path=copy,
+        audio_redaction_error=audio_error,
+    )
 
 
 def failure_for_input(item: CallInput, stage: str, exc: BaseException) -> CallFailure:

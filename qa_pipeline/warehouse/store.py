@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 from qa_pipeline.errors import WarehouseError
 from qa_pipeline.warehouse import rows as R
 from qa_pipeline.warehouse.migrate import apply_migrations
+from qa_pipeline.warehouse.privacy import protect, raw_store_path, scrub_message
 from qa_pipeline.warehouse.sql import statement
 
 log = logging.getLogger(__name__)
@@ -220,7 +221,7 @@ class Warehouse:
             "violations_found": counts.violations,
             "wall_seconds": counts.wall_seconds,
             "model_seconds": counts.model_seconds,
-            "message": message or None,
+            "message": scrub_message(message) or None,
         }
         with self._transaction() as con:
             con.register("batch_run", pa.Table.from_pylist([run]))
@@ -326,21 +327,41 @@ class Warehouse:
         t0 = time.perf_counter()
         now = datetime.now(UTC)
         result = StoreResult()
+        # nothing raw reaches the warehouse: a caller that did not redact is redacted here
+        judged, unredactable = _redacted(judged)
+        failed = [*failed, *unredactable]
         calls = R.table(R.call_rows_for(judged, failed, run_id=run_id, now=now), R.CALLS)
         if calls.num_rows == 0:
             return result
         sc_rows: list[dict[str, Any]] = []
         finding_rows: list[dict[str, Any]] = []
         utt_rows: list[dict[str, Any]] = []
+        redaction_rows: list[dict[str, Any]] = []
+        raw_rows: list[dict[str, Any]] = []
         for j in judged:
             sc, fs = R.scorecard_rows(j, rubric, run_id=run_id, now=now)
             sc_rows.append(sc)
             finding_rows.extend(fs)
             utt_rows.extend(R.utterance_rows(j.identity, j.conversation))
+            redaction_rows.extend(R.redaction_rows(j))
+            raw_rows.extend(R.raw_utterance_rows(j, now=now))
         scorecards = R.table(sc_rows, R.SCORECARDS)
         findings = R.table(finding_rows, R.FINDINGS)
         utterances = R.table(utt_rows, R.UTTERANCES)
-        errors = R.table(R.error_rows(failed, run_id=run_id, now=now), R.ERRORS)
+        redactions = R.table(redaction_rows, R.REDACTIONS)
+        audio_failures = [
+            R.CallFailure(j.identity, "redact_audio", "AudioError", j.audio_redaction_error)
+            for j in judged
+            if j.audio_redaction_error
+        ]
+        errors = R.table(R.error_rows([*failed, *audio_failures], run_id=run_id, now=now), R.ERRORS)
+        if raw_rows:
+            # before the warehouse's transaction: a call stored there always has its raw text
+            from qa_pipeline.warehouse.raw_store import RawTextStore
+
+            RawTextStore(raw_store_path(self.path), lock_timeout_s=self.lock_timeout_s).store(
+                raw_rows
+            )
         model_rows = [
             {"name": k, "version": v, "first_seen_at": now, "first_run_id": run_id}
             for k, v in sorted(
@@ -370,7 +391,17 @@ class Warehouse:
             needs_utts = {k for k in judged_keys if existing.get(k) != "judged"}
             con.register(
                 "batch_calls_judged",
-                pa.table({"call_key": pa.array(sorted(judged_keys), pa.string())}),
+                calls.filter(pc.equal(calls["status"], "judged")).select(
+                    [
+                        "call_key",
+                        "n_utterances",
+                        "duration_seconds",
+                        "metadata",
+                        "text_redacted",
+                        "n_redactions",
+                        "audio_redacted_path",
+                    ]
+                ),
             )
             con.execute(statement("mark_calls_judged"))
             new_utts = _first_per_key(
@@ -379,6 +410,14 @@ class Warehouse:
             con.register("batch_utterances_new", new_utts)
             con.execute(statement("insert_utterances"))
             result.utterances_added = new_utts.num_rows
+            con.register(
+                "batch_redactions",
+                _first_per_key(
+                    redactions.filter(_in(redactions["call_key"], needs_utts)),
+                    ("call_key", "utterance_idx", "ordinal"),
+                ),
+            )
+            con.execute(statement("insert_redactions"))
 
             scorecards = _first_per_key(scorecards, "scorecard_id")
             new_sc = scorecards.filter(_not_in(scorecards["scorecard_id"], existing_sc))
@@ -435,6 +474,41 @@ class Warehouse:
     ) -> StoreResult:
         """Store one failed call: its call row (status ``failed``) and its error row."""
         return self.store_batch((), (failure,), rubric=rubric, run_id=run_id)
+
+
+def _redacted(
+    judged: Sequence[R.JudgedCall],
+) -> tuple[list[R.JudgedCall], list[R.CallFailure]]:
+    """Every judged call in its redacted form; one that cannot be redacted is not stored but
+    becomes a failure (stage ``redact``): failing closed keeps raw text out."""
+    out: list[R.JudgedCall] = []
+    failed: list[R.CallFailure] = []
+    for j in judged:
+        if j.redacted:
+            out.append(j)
+            continue
+        try:
+            safe = protect(j.conversation, j.scorecard)
+        except Exception as exc:
+            failed.append(
+                R.CallFailure(
+                    j.identity, "redact", type(exc).__name__, f"{type(exc).__name__}: {exc}"
+                )
+            )
+            continue
+        out.append(
+            R.JudgedCall(
+                j.identity,
+                safe.conversation,
+                safe.scorecard,
+                redacted=True,
+                redactions=safe.redactions,
+                raw_conversation=j.raw_conversation,
+                audio_redacted_path=j.audio_redacted_path,
+                audio_redaction_error=j.audio_redaction_error,
+            )
+        )
+    return out, failed
 
 
 def _models(text: str) -> dict[str, str]:

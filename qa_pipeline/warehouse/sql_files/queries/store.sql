@@ -12,8 +12,17 @@ WHERE scorecard_id IN (SELECT scorecard_id FROM batch_scorecards);
 INSERT INTO calls BY NAME SELECT * FROM batch_calls_new;
 
 -- name: mark_calls_judged
-UPDATE calls SET status = 'judged'
-WHERE status = 'failed' AND call_key IN (SELECT call_key FROM batch_calls_judged);
+-- a call that failed before (a transient error) and is judged now takes the judged facts
+UPDATE calls SET
+    status = 'judged',
+    n_utterances = b.n_utterances,
+    duration_seconds = b.duration_seconds,
+    metadata = b.metadata,
+    text_redacted = b.text_redacted,
+    n_redactions = b.n_redactions,
+    audio_redacted_path = b.audio_redacted_path
+FROM batch_calls_judged b
+WHERE calls.status = 'failed' AND calls.call_key = b.call_key;
 
 -- name: insert_utterances
 INSERT INTO utterances BY NAME SELECT * FROM batch_utterances_new;
@@ -102,3 +111,13 @@ UPDATE runs SET
     message = r.message
 FROM batch_run r
 WHERE runs.run_id = r.run_id;
+
+-- name: insert_redactions
+-- the redactions of calls whose utterances this batch stores (they come and go together)
+INSERT INTO redactions BY NAME
+SELECT * FROM batch_redactions b
+WHERE b.call_key IN (SELECT call_key FROM batch_utterances_new)
+  AND NOT EXISTS (
+    SELECT 1 FROM redactions r
+    WHERE r.call_key = b.call_key AND r.utterance_idx = b.utterance_idx AND r.ordinal = b.ordinal
+);
