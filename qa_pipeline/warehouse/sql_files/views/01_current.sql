@@ -10,7 +10,9 @@ WHERE c.is_current;
 
 CREATE OR REPLACE VIEW v_current_findings AS
 SELECT f.*, c.agent_id, c.account_id, c.segment, c.channel, c.call_date, c.started_at,
-       c.started_at_local, c.audio_path, c.source_path
+       c.started_at_local, c.audio_path, c.source_path,
+       -- the only recording a reviewer may play (redacted); audio_path is the original
+       c.audio_redacted_path
 FROM findings f
 JOIN scorecards s ON s.scorecard_id = f.scorecard_id AND s.is_current
 JOIN calls c ON c.call_key = f.call_key AND c.is_current;

@@ -6,7 +6,7 @@ SELECT f.finding_id, f.call_id, f.call_key, f.agent_id, f.account_id, f.segment,
        coalesce(nullif(f.statute, ''), ri.statute) AS statute,
        f.evidence_utterance, f.quote, f.start_s, f.end_s, f.confidence, f.rationale,
        u.speaker AS evidence_speaker, u.text AS evidence_text,
-       f.rubric_id, f.rubric_version, f.audio_path, f.source_path
+       f.rubric_id, f.rubric_version, f.audio_path, f.audio_redacted_path, f.source_path
 FROM v_current_findings f
 JOIN scorecards s ON s.scorecard_id = f.scorecard_id
 LEFT JOIN rubric_items ri ON ri.rubric_id = s.rubric_id AND ri.version = s.rubric_version
