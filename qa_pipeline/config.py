@@ -101,6 +101,10 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise ConfigError(f"cannot read the configuration ({exc.strerror})", path=p) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"is not valid YAML ({exc})", path=p) from None
+    except UnicodeDecodeError:
+        raise ConfigError("is not UTF-8 text", path=p) from None
+    except RecursionError:
+        raise ConfigError("is nested too deeply to be a settings file", path=p) from None
     if not isinstance(data, dict):
         raise ConfigError("must be a YAML mapping of sections (asr, diarization, ...)", path=p)
     try:

@@ -76,6 +76,21 @@ class _ConversationIn(BaseModel):
         # ids are often numeric in exports; keep them, but as text
         return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
 
+    @field_validator("call_id", "agent_id", "account_id")
+    @classmethod
+    def _printable_id(cls, v: str | None) -> str | None:
+        # ids end up in file names, terminal tables and SQL filters: no control characters,
+        # and no lone surrogates (valid JSON escapes that cannot be written as UTF-8)
+        if v is None:
+            return v
+        if any(ord(c) < 32 or ord(c) == 127 for c in v):
+            raise ValueError("must not contain control characters")
+        try:
+            v.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("is not valid Unicode text") from None
+        return v
+
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
     out = ""
@@ -121,9 +136,12 @@ def conversation_from_dict(
     audio_path: Path | None = None
     if doc.audio:
         base = source.parent if source is not None else Path.cwd()
-        audio_path = resolve_inside(
-            doc.audio, base, audio_root or base, what="audio", source=source
-        )
+        try:
+            audio_path = resolve_inside(
+                doc.audio, base, audio_root or base, what="audio", source=source
+            )
+        except InputError as exc:
+            raise ConversationError(exc.message, path=source) from None
 
     utterances = [
         Utterance(speaker=u.speaker, text=u.text, start=u.start, end=u.end)
@@ -219,7 +237,9 @@ def call_id_hint(path: Path) -> str:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig")[:MAX_CONVERSATION_BYTES])
         if isinstance(data, dict) and isinstance(data.get("call_id"), str | int):
-            return str(data["call_id"])
+            hint = str(data["call_id"])
+            hint.encode("utf-8")  # a lone surrogate is valid JSON but cannot be printed
+            return hint
     except Exception:  # a hint only: the real error is reported by the caller
         pass
     return path.stem

@@ -134,3 +134,13 @@ def test_folder_expansion_is_sorted_and_keeps_order(tmp_path: Path) -> None:
     single = _write(tmp_path, _good(), "z.json")
     got = list(iter_conversation_paths([single, tmp_path / "b"]))
     assert got == [single, tmp_path / "b" / "1.json", tmp_path / "b" / "2.json"]
+
+
+@pytest.mark.parametrize("bad", ["C-1\x00", "C-1\nrm -rf", "\ud800"])
+def test_ids_must_be_printable_text(tmp_path: Path, bad: str) -> None:
+    data = _good()
+    data["call_id"] = bad
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConversationError, match="field 'call_id'"):
+        load_conversation(p)

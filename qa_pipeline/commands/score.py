@@ -94,16 +94,25 @@ def score_paths(
             yield next(cards) if isinstance(slot, Conversation) else slot
 
 
+def _json_line(record: dict[str, Any]) -> str:
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # valid JSON that is not valid Unicode text: escape it
+        line = json.dumps(record)
+    return line + "\n"
+
+
 class _JsonlWriter:
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
     def scorecard(self, card: Scorecard) -> None:
-        self.out.write(json.dumps(card.to_dict(), ensure_ascii=False) + "\n")
+        self.out.write(_json_line(card.to_dict()))
         self.out.flush()
 
     def error(self, record: dict[str, Any]) -> None:
-        self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.out.write(_json_line(record))
         self.out.flush()
 
     def close(self) -> None:

@@ -75,12 +75,6 @@ def test_a_folder_of_broken_inputs_runs_to_the_end(
     assert "script" in lines[-1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeEncodeError,
-    reason="a call_id with a lone surrogate (valid JSON \\ud800) crashes the score writer and "
-    "ends the batch: loading.call_id_hint / commands/score.py _JsonlWriter (fix reported)",
-)
 def test_a_call_id_that_is_not_valid_unicode_does_not_end_the_batch(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -92,11 +86,6 @@ def test_a_call_id_that_is_not_valid_unicode_does_not_end_the_batch(
     assert len(lines) == 2 and lines[1]["call_id"] == "EX-001"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="config.load_settings does not catch UnicodeDecodeError (fix reported to the lead)",
-)
 def test_a_binary_config_file_is_one_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -112,11 +112,6 @@ def test_audio_paths_outside_the_input_folder_are_refused(tmp_path: Path, audio:
         load_conversation(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loading.conversation_from_dict lets resolve_inside's plain InputError escape; "
-    "load_conversation documents ConversationError (fix reported to the lead)",
-)
 def test_audio_outside_the_folder_is_a_conversation_error(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     path.write_bytes(_doc(audio="../../etc/passwd"))
@@ -158,11 +153,6 @@ def test_a_missing_config_or_a_folder_is_a_config_error(tmp_path: Path) -> None:
         load_settings(tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="config.load_settings does not catch UnicodeDecodeError (fix reported to the lead)",
-)
 def test_a_binary_config_is_a_config_error(tmp_path: Path) -> None:
     path = tmp_path / "binary.yaml"
     path.write_bytes(b"\xcf\xff\xfe" + bytes(range(256)))
@@ -170,11 +160,6 @@ def test_a_binary_config_is_a_config_error(tmp_path: Path) -> None:
         load_settings(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="config.load_settings does not catch RecursionError from yaml.safe_load (fix reported)",
-)
 def test_a_deeply_nested_config_is_a_config_error(tmp_path: Path) -> None:
     path = tmp_path / "deep.yaml"
     path.write_bytes(b"asr: " + b"[" * 5000 + b"]" * 5000 + b"\n")
