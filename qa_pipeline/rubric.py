@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -264,20 +264,18 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(x) for x in loc) or "the document"
 
 
-def load_rubric(ref: str | Path) -> Rubric:
-    """Load and validate a rubric.
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``override`` into ``base``: mappings merge, everything else is replaced."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
-    Args:
-        ref: a rubric id (looked up as ``rubrics/<id>.yaml`` in the repository) or a file path.
 
-    Returns:
-        The validated rubric, with ``source_sha256`` of the file.
-
-    Raises:
-        RubricError: the file cannot be found or read, is not YAML, or fails validation; the
-            message names the file and the first bad field.
-    """
-    path = _locate(ref)
+def _read_yaml(path: Path) -> tuple[dict[str, Any], bytes]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -292,7 +290,43 @@ def load_rubric(ref: str | Path) -> Rubric:
         raise RubricError(f"is not valid YAML ({exc})", path=path) from None
     if not isinstance(data, dict):
         raise RubricError("must be a YAML mapping with id, version and items", path=path)
-    data["source_sha256"] = hashlib.sha256(raw).hexdigest()
+    return data, raw
+
+
+def load_rubric(ref: str | Path) -> Rubric:
+    """Load and validate a rubric.
+
+    A rubric may start from another with ``extends: <id or file>``: its mappings are merged over
+    the base's (so a client rubric states only what differs), lists and values replace.
+
+    Args:
+        ref: a rubric id (looked up as ``rubrics/<id>.yaml`` in the repository) or a file path.
+
+    Returns:
+        The validated rubric, with ``source_sha256`` of the file (and of its base, if any).
+
+    Raises:
+        RubricError: the file cannot be found or read, is not YAML, or fails validation; the
+            message names the file and the first bad field.
+    """
+    path = _locate(ref)
+    data, raw = _read_yaml(path)
+    digest = hashlib.sha256(raw)
+    seen = {path.resolve()}
+    while "extends" in data:
+        base_ref = data.pop("extends")
+        if not isinstance(base_ref, str):
+            raise RubricError("field 'extends': must be a rubric id or file name", path=path)
+        base_path = _locate(base_ref)
+        if not base_path.is_absolute() and not base_path.exists():
+            base_path = path.parent / base_ref
+        if base_path.resolve() in seen:
+            raise RubricError(f"field 'extends': '{base_ref}' extends itself in a loop", path=path)
+        seen.add(base_path.resolve())
+        base, base_raw = _read_yaml(base_path)
+        digest.update(base_raw)
+        data = _merge(base, data)
+    data["source_sha256"] = digest.hexdigest()
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:

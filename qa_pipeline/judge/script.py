@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from qa_pipeline.judge.context import ConversationContext, UtteranceView
 from qa_pipeline.rubric import Rubric, RubricItem
 from qa_pipeline.text.normalize import normalize
-from qa_pipeline.types import ROLE_AGENT, ROLE_CUSTOMER, ItemResult
+from qa_pipeline.types import ROLE_AGENT, ItemResult
 
 __all__ = [
     "Verification",

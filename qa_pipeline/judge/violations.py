@@ -81,7 +81,7 @@ def _item_candidates(ctx: ConversationContext, item_id: str, item: RubricItem) -
             continue
         hits = ctx.pattern_hits(u, patterns, vetoes)
         for h in hits:
-            lo, hi = u.norm.original_span(h.start, h.end)
+            lo, _hi = u.norm.original_span(h.start, h.end)
             clause = next((c for c in u.clauses if c.start <= lo < c.end), None)
             c_lo, c_hi = (clause.start, clause.end) if clause else (0, len(u.text))
             matched = u.norm.text[h.start : h.end]
