@@ -12,20 +12,28 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "data" / "corpus" / "tune"
-#: chats and short calls keep the default run fast (the judge is the cost, ~0.1 s per call)
-GOOD_CALLS = ("CA-001", "CB-010", "CC-004", "CC-019", "CD-043", "CF-002")
+#: the shortest voice calls and chats of the corpus keep the default run fast: the judge's
+#: sentence embedder is the cost, and it grows with the words of a call
+GOOD_CALLS = ("CB-064", "CF-001", "CC-007", "CC-065", "CA-050", "CD-043")
 
 
 @pytest.fixture(scope="session")
-def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """ONE temporary Prefect API server (and database) for the whole session; yields its URL.
+
+    Starting a Prefect server costs seconds of CPU (its database migrations, uvicorn), so every
+    flow test shares this one, and so does the kill test's subprocess (through
+    ``PREFECT_API_URL``) instead of starting a server of its own.
+    """
     home = tmp_path_factory.mktemp("prefect-home")
     os.environ["PREFECT_HOME"] = str(home)
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
-        yield
+        yield str(PREFECT_API_URL.value())
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
-"""The Dask task runner (a real LocalCluster of 2 worker processes) stores the same warehouse
-contents as Prefect's default runner."""
+"""The Dask task runner (a real LocalCluster of 2 workers: threads by default, processes in the
+slow test) stores the same warehouse contents as Prefect's default runner."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from conftest import write_calls
 
-from flows.process_calls import run_process_calls
+from flows.process_calls import process_calls, run_process_calls
 from qa_pipeline.warehouse import connect_reader
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -34,14 +34,38 @@ def _contents(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         return {name: con.execute(q).fetchall() for name, q in CONTENT_QUERIES.items()}
 
 
-def test_dask_local_cluster_matches_the_default_runner(tmp_path: Path, frozen_rubric: str) -> None:
-    calls = write_calls(tmp_path / "in", ("CA-001", "CC-004", "CD-043", "CF-002"))
+def _same_contents_on_dask(tmp_path: Path, rubric: str, *, processes: bool) -> None:
+    calls = write_calls(tmp_path / "in", ("CB-064", "CC-007", "CD-043", "CF-011"))
     default_db, dask_db = tmp_path / "default.duckdb", tmp_path / "dask.duckdb"
-    plain = run_process_calls(calls, default_db, rubric=frozen_rubric, batch_size=2)
-    on_dask = run_process_calls(calls, dask_db, rubric=frozen_rubric, batch_size=2, dask="local:2")
+    plain = run_process_calls(calls, default_db, rubric=rubric, batch_size=2)
+    if processes:
+        on_dask = run_process_calls(calls, dask_db, rubric=rubric, batch_size=2, dask="local:2")
+    else:
+        from prefect_dask import DaskTaskRunner
+
+        runner = DaskTaskRunner(
+            cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": False}
+        )
+        on_dask = process_calls.with_options(task_runner=runner)(
+            input=str(calls), warehouse=str(dask_db), rubric=rubric, batch_size=2
+        )
     assert plain["task_runner"] == "ThreadPoolTaskRunner"
     assert on_dask["task_runner"] == "DaskTaskRunner"
     assert (on_dask["judged"], on_dask["failed"]) == (plain["judged"], plain["failed"]) == (4, 2)
     a, b = _contents(default_db), _contents(dask_db)
     for table in CONTENT_QUERIES:
         assert a[table] == b[table], table
+
+
+def test_dask_cluster_in_process_matches_the_default_runner(
+    tmp_path: Path, frozen_rubric: str
+) -> None:
+    """A 2-worker Dask cluster whose workers are threads of this process: the flow goes through
+    the Dask scheduler and `DaskTaskRunner` while sharing the judge this process has loaded."""
+    _same_contents_on_dask(tmp_path, frozen_rubric, processes=False)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_matches_the_default_runner(tmp_path: Path, frozen_rubric: str) -> None:
+    """2 worker PROCESSES (as on separate machines): each loads its own models, hence slow."""
+    _same_contents_on_dask(tmp_path, frozen_rubric, processes=True)

@@ -25,7 +25,7 @@ from qa_pipeline.loading import MAX_CONVERSATION_BYTES
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
-GOOD = ("CA-001", "CC-004")
+GOOD = ("CB-064", "CC-007")
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
 
 

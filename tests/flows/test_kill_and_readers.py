@@ -19,7 +19,7 @@ from conftest import REPO, table_counts, write_calls
 from flows.process_calls import run_process_calls
 from qa_pipeline.warehouse import connect_reader
 
-CALLS = ("CA-001", "CB-010", "CC-004", "CC-019", "CD-043", "CF-002", "CC-049", "CD-013")
+CALLS = ("CB-064", "CF-001", "CF-011", "CA-050", "CF-040", "CC-007", "CC-065", "CA-044")
 
 
 @dataclass
@@ -35,16 +35,18 @@ class KilledRun:
 
 
 @pytest.fixture(scope="module")
-def killed_run(tmp_path_factory: pytest.TempPathFactory, frozen_rubric: str) -> KilledRun:
+def killed_run(
+    tmp_path_factory: pytest.TempPathFactory, frozen_rubric: str, prefect_harness: str
+) -> KilledRun:
     tmp = tmp_path_factory.mktemp("killed")
     run = KilledRun(write_calls(tmp / "in", CALLS, corrupt=False), tmp / "wh.duckdb", frozen_rubric)
     env = {
         **os.environ,
         "PREFECT_HOME": str(tmp / "prefect"),
         "PREFECT_LOGGING_LEVEL": "WARNING",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        # the session's test server: a subprocess that started its own would spend seconds on it
+        "PREFECT_API_URL": prefect_harness,
     }
-    env.pop("PREFECT_API_URL", None)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -52,7 +54,7 @@ def killed_run(tmp_path_factory: pytest.TempPathFactory, frozen_rubric: str) -> 
             str(run.input),
             str(run.db),
             frozen_rubric,
-            "2.0",
+            "1.0",
         ],
         cwd=REPO,
         env=env,
