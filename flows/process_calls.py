@@ -1,9 +1,15 @@
 """The main job as a Prefect 3 flow: every call of a folder or manifest, exactly once.
 
 Stages per call: read (I/O, retried) -> decode, transcribe, diarize, roles (recordings only,
-one task per call) -> judge (one task per batch) -> load (the flow's own process, the one
-writer, one transaction per batch). A call that fails at any stage becomes an error row and
-the run goes on; only a broken run (no rubric, no warehouse) raises.
+one task per call) -> judge, then redact (one task per batch) -> load (the flow's own process,
+the one writer, one transaction per batch). A call that fails at any stage becomes an error row
+and the run goes on; only a broken run (no rubric, no warehouse) raises.
+
+Privacy: the judge reads the raw text in memory; what leaves the judge task for storage is the
+redacted conversation and scorecard (`qa_pipeline.warehouse.privacy`). Raw text is kept only
+with ``privacy.keep_raw_text``, in ``<warehouse stem>.raw.duckdb`` beside the warehouse; with
+``privacy.redact_audio`` each recording's redacted copy is written to
+``<warehouse stem>.redacted-audio/`` and named in ``calls.audio_redacted_path``.
 
 Task runner: Prefect's default thread pool, or Dask (`task_runner_for("tcp://host:8786")`,
 ``"local:2"`` for a local cluster of 2 worker processes). With ``PREFECT_API_URL`` set the run
