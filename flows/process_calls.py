@@ -36,7 +36,7 @@ from qa_pipeline.rubric import load_rubric, rubrics_dir
 from qa_pipeline.warehouse import CallFailure, JudgedCall, RubricRef, RunCounts, Warehouse
 from qa_pipeline.warehouse import stages as S
 from qa_pipeline.warehouse.intake import CallInput, PreparedCall, discover_inputs, read_call
-from qa_pipeline.warehouse.privacy import redacted_audio_dir
+from qa_pipeline.warehouse.privacy import raw_store_path, redacted_audio_dir
 from qa_pipeline.warehouse.store import StoreResult
 
 T = TypeVar("T")
@@ -258,6 +258,8 @@ def process_calls(
         "audio_model_seconds": round(audio_seconds, 3),
         "store_seconds": round(store_seconds, 3),
         "redact_seconds": round(redact_seconds, 3),
+        "raw_store": str(raw_store_path(wh_path)) if settings.privacy.keep_raw_text else None,
+        "redacted_audio_dir": audio_dir,
         "calls_per_hour": round((counts.judged + counts.failed) / hours, 1) if hours else 0.0,
     }
 

@@ -100,6 +100,12 @@ def format_summary(s: dict[str, Any]) -> str:
         f"{s.get('store_seconds', 0.0):.1f} s storing, "
         f"{s['calls_per_hour']:.0f} calls per hour",
     ]
+    raw, audio = s.get("raw_store"), s.get("redacted_audio_dir")
+    lines.append(
+        "privacy     stored text is redacted; raw text "
+        + (f"kept apart in {raw}" if raw else "not kept")
+        + (f"; redacted recordings in {audio}" if audio else "")
+    )
     if s["failed"]:
         lines.append(
             "failed calls are error rows: SELECT * FROM v_failed_calls (stage and reason for each)"

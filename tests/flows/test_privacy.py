@@ -160,7 +160,9 @@ def test_no_card_dob_or_ssn_anywhere_in_the_warehouse_and_script_items_as_judged
 
     args = ["run", str(calls), "--warehouse", str(db), "--rubric", frozen_rubric]
     assert main([*args, "--no-progress"]) == 0
-    assert "1 received, 1 judged, 0 failed" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "1 received, 1 judged, 0 failed" in out
+    assert "stored text is redacted; raw text not kept" in out
 
     assert _leaks(db) == []
     raw = load_conversation(calls / "issue-7.json")
