@@ -26,6 +26,7 @@ print(json.dumps({
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_sixty_minute_call_stays_under_three_gigabytes(tmp_path: Path) -> None:
     if not make_test_audio.espeak_available():
         pytest.skip("espeak-ng is not installed")
