@@ -110,7 +110,7 @@ def _substitute(
     for m in pattern.finditer(text):
         out.append(text[pos : m.start()])
         out_offsets.extend(offsets[pos : m.start()])
-        new = repl(m) if callable(repl) else m.expand(repl)
+        new = repl(m) if callable(repl) else (m.expand(repl) if "\\" in repl else repl)
         span = max(1, m.end() - m.start())
         for i in range(len(new)):
             # a replaced phrase maps proportionally onto the words it replaced
