@@ -7,7 +7,6 @@ as Markdown or HTML.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -226,28 +225,19 @@ def transcript(ctx: PageContext, call_key: str, center: int | None, radius: int 
 
 
 def _audio_file(ctx: PageContext, header: pd.Series) -> Path | None:
-    """The recording to play: the redacted copy when the pipeline wrote one."""
+    """The recording to play: only ever the redacted copy when the call had anything redacted.
+
+    The original is played only for a call whose transcript needed no redaction; a call with a
+    card number, SSN or date of birth in it is played from the copy the pipeline beeped
+    (``privacy.redact_audio``), or not at all.
+    """
     candidates: list[str] = []
-    meta: dict[str, Any] = {}
-    if header.get("metadata_json"):
-        try:
-            loaded = json.loads(str(header["metadata_json"]))
-            meta = loaded if isinstance(loaded, dict) else {}
-        except ValueError:
-            meta = {}
-    for key in ("audio_redacted", "redacted_audio"):
-        value = meta.get(key)
-        if isinstance(value, str):
-            candidates.append(value)
-        elif isinstance(value, dict) and isinstance(value.get("path"), str):
-            candidates.append(value["path"])
-    audio_meta = meta.get("audio")
-    if isinstance(audio_meta, dict) and isinstance(audio_meta.get("redacted_path"), str):
-        candidates.append(audio_meta["redacted_path"])
-    if header.get("audio_path"):
+    if _present(header.get("audio_redacted_path")):
+        candidates.append(str(header["audio_redacted_path"]))
+    elif _present(header.get("audio_path")) and _no_redactions(header):
         candidates.append(str(header["audio_path"]))
     bases = [Path(".")]
-    if header.get("source_path"):
+    if _present(header.get("source_path")):
         bases.insert(0, Path(str(header["source_path"])).parent)
     bases.append(ctx.settings.warehouse.parent)
     for raw in candidates:
@@ -256,6 +246,15 @@ def _audio_file(ctx: PageContext, header: pd.Series) -> Path | None:
             if found.is_file():
                 return found
     return None
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
+
+
+def _no_redactions(header: pd.Series) -> bool:
+    n = header.get("n_redactions")
+    return n is not None and _present(n) and int(n) == 0
 
 
 def audio_at(ctx: PageContext, call_key: str, start_s: Any) -> None:
@@ -269,7 +268,13 @@ def audio_at(ctx: PageContext, call_key: str, start_s: Any) -> None:
         return
     path = _audio_file(ctx, row)
     if path is None:
-        st.text("The recording is not reachable from this app.")
+        if _present(row.get("audio_path")) and not _no_redactions(row):
+            st.text(
+                "This recording holds redacted data and has no redacted copy: set "
+                "privacy.redact_audio and rerun the pipeline to play it here."
+            )
+        else:
+            st.text("The recording is not reachable from this app.")
         return
     start = 0 if start_s is None or pd.isna(start_s) else max(0, int(float(start_s)))
     st.audio(

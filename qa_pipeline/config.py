@@ -70,7 +70,8 @@ class WarehouseSettings(_Section):
 class PrivacySettings(_Section):
     #: keep the unredacted transcript (stored apart from the redacted one); off by default
     keep_raw_text: bool = False
-    redact_audio: bool = False
+    #: write a copy of each recording with redacted words beeped; the app plays only that copy
+    redact_audio: bool = True
 
 
 class Settings(_Section):

@@ -63,7 +63,8 @@ ORDER BY CASE f.kind WHEN 'violation' THEN 0 WHEN 'extra' THEN 1 WHEN 'script' T
 -- ============================================================== one call
 -- name: call_header
 SELECT c.call_id, c.call_key, c.agent_id, c.account_id, c.channel, c.call_date,
-       c.started_at_local, c.duration_seconds, c.audio_path, c.source_path,
+       c.started_at_local, c.duration_seconds, c.audio_path, c.audio_redacted_path,
+       c.n_redactions, c.source_path,
        CAST(c.metadata AS VARCHAR) AS metadata_json, c.compliance, c.script_adherence,
        c.n_violations, array_to_string(c.flags, ', ') AS flags, c.non_payment_reason,
        c.rubric_id, c.rubric_version

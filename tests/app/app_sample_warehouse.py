@@ -383,6 +383,10 @@ def build_sample_warehouse(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     audio = folder / "C-1001.wav"
     _write_tone(audio)
+    # the pipeline's beeped copy (privacy.redact_audio): C-1001 has a redaction, so the app may
+    # play only this copy, never the original
+    redacted_copy = folder / "C-1001.redacted.wav"
+    _write_tone(redacted_copy)
     rubric = RubricRef.from_rubric(load_rubric("collections-us"))
     wh = Warehouse.open(folder / "sample.duckdb")
     run_id = wh.start_run(input=str(folder), rubric=rubric)
@@ -407,7 +411,8 @@ def build_sample_warehouse(folder: Path) -> Path:
             source_path=folder / f"{c.call_id}.json",
         )
         ident = CallIdentity(c.call_id, content_hash([c.call_id.encode()]), str(conv.source_path))
-        judged.append(JudgedCall(ident, conv, _scorecard(c, rubric)))
+        copy = str(redacted_copy) if c.call_id == AUDIO_CALL else None
+        judged.append(JudgedCall(ident, conv, _scorecard(c, rubric), audio_redacted_path=copy))
     failure = CallFailure(
         CallIdentity(FAILED_CALL, content_hash([b"broken"]), str(folder / "C-9999.json")),
         stage="load",

@@ -111,6 +111,28 @@ def test_coaching_queue_plays_the_recording_from_the_evidence_second(signed_in: 
     assert audio[0].proto.start_time >= 0
 
 
+def test_only_the_redacted_copy_of_a_recording_is_played(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from app_streamlit.ui import _audio_file
+
+    original, copy = tmp_path / "c.wav", tmp_path / "c.redacted.wav"
+    original.write_bytes(b"x")
+    copy.write_bytes(b"y")
+
+    class _Ctx:
+        class settings:  # noqa: N801 - a stand-in for the page context's settings
+            warehouse = tmp_path / "w.duckdb"
+
+    def header(**kw: object) -> pd.Series:
+        return pd.Series({"audio_path": str(original), "source_path": None, **kw})
+
+    ctx = _Ctx()
+    assert _audio_file(ctx, header(audio_redacted_path=str(copy), n_redactions=2)) == copy  # type: ignore[arg-type]
+    assert _audio_file(ctx, header(audio_redacted_path=None, n_redactions=2)) is None  # type: ignore[arg-type]
+    assert _audio_file(ctx, header(audio_redacted_path=None, n_redactions=0)) == original  # type: ignore[arg-type]
+
+
 def test_flagged_review_confirms_and_overturns_and_shows_agreement(
     signed_in: SignIn, review_store: ReviewStore
 ) -> None:
