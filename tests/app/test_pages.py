@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 from app_sample_warehouse import (
@@ -112,8 +113,6 @@ def test_coaching_queue_plays_the_recording_from_the_evidence_second(signed_in: 
 
 
 def test_only_the_redacted_copy_of_a_recording_is_played(tmp_path: Path) -> None:
-    import pandas as pd
-
     from app_streamlit.ui import _audio_file
 
     original, copy = tmp_path / "c.wav", tmp_path / "c.redacted.wav"
@@ -121,7 +120,7 @@ def test_only_the_redacted_copy_of_a_recording_is_played(tmp_path: Path) -> None
     copy.write_bytes(b"y")
 
     class _Ctx:
-        class settings:  # noqa: N801 - a stand-in for the page context's settings
+        class settings:  # a stand-in for the page context's settings
             warehouse = tmp_path / "w.duckdb"
 
     def header(**kw: object) -> pd.Series:
