@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -232,15 +233,26 @@ def load_conversation(path: str | Path, *, audio_root: Path | None = None) -> Co
     return conversation_from_dict(read_json_file(p), source=p, audio_root=audio_root)
 
 
+#: where a truncated or malformed file still names its call: ``"call_id": "C-1"`` near the top
+_CALL_ID_FIELD = re.compile(r'"call_id"\s*:\s*(?:"([^"\\\x00-\x1f]{1,200})"|(\d{1,30})\b)')
+
+
 def call_id_hint(path: Path) -> str:
-    """The best call id for an error line when the file itself cannot be read."""
+    """The best call id for an error line when the file itself cannot be judged.
+
+    A truncated export often still names its call near the top, so the id is read from the
+    first 64 KiB without parsing the whole document; the file name stands in otherwise.
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig")[:MAX_CONVERSATION_BYTES])
-        if isinstance(data, dict) and isinstance(data.get("call_id"), str | int):
-            hint = str(data["call_id"])
-            hint.encode("utf-8")  # a lone surrogate is valid JSON but cannot be printed
-            return hint
-    except Exception:  # a hint only: the real error is reported by the caller
+        with path.open("rb") as fh:
+            head = fh.read(64 * 1024).decode("utf-8-sig", errors="replace")
+        m = _CALL_ID_FIELD.search(head)
+        if m:
+            hint = m.group(1) or m.group(2)
+            hint.encode("utf-8")
+            if hint.isprintable():
+                return hint
+    except (OSError, UnicodeError):  # a hint only: the real error is reported by the caller
         pass
     return path.stem
 

@@ -288,6 +288,8 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], bytes]:
         data = yaml.safe_load(raw.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RubricError(f"is not valid YAML ({exc})", path=path) from None
+    except RecursionError:
+        raise RubricError("is nested too deeply to be a rubric", path=path) from None
     if not isinstance(data, dict):
         raise RubricError("must be a YAML mapping with id, version and items", path=path)
     return data, raw

@@ -21,6 +21,8 @@ from qa_pipeline.judge.parties import debtor_turns
 from qa_pipeline.judge.reason import judge_reason
 from qa_pipeline.judge.scoring import compute_scores
 from qa_pipeline.judge.script import find_debt_discussion, judge_generic, judge_script
+from qa_pipeline.judge.sensitive import ITEM_ID as SENSITIVE_ITEM
+from qa_pipeline.judge.sensitive import detect_sensitive_data_request
 from qa_pipeline.judge.violations import (
     Candidate,
     find_candidates,
@@ -44,6 +46,23 @@ def _ptp_functions() -> tuple[Callable[..., Any] | None, Callable[..., Any] | No
     except ImportError:
         return None, None
     return getattr(module, "extract_ptp", None), getattr(module, "ptp_confirmation", None)
+
+
+def _sensitive_data_item(conv: Conversation) -> ItemResult:
+    """The ``sensitive_data_request`` item, passed when the agent kept card and SSN data out.
+
+    Extra items read like script steps (``passed`` is the good outcome), so the detector's
+    "the agent asked" is inverted here; the evidence is the turns where it happened.
+    """
+    found = detect_sensitive_data_request(conv).item
+    if not found.passed:
+        return ItemResult(
+            True,
+            [],
+            found.confidence,
+            "The agent never asked for or repeated a full card number, security code or full SSN.",
+        )
+    return ItemResult(False, list(found.evidence), found.confidence, found.rationale)
 
 
 class Judge:
@@ -117,10 +136,14 @@ class Judge:
             ptp = self._extract_ptp(conv)
             return ptp, self._ptp_confirmation(conv, ptp)
         except Exception as exc:
-            log.warning("%s: promise-to-pay extraction failed (%s); judged without it", conv.call_id, exc)
+            log.warning(
+                "%s: promise-to-pay extraction failed (%s); judged without it", conv.call_id, exc
+            )
             return None, ItemResult(False, [], 0.3, f"Promise-to-pay extraction failed: {exc}.")
 
-    def _judge(self, ctx: ConversationContext, candidates: list[Candidate], docs: list[Any]) -> Scorecard:
+    def _judge(
+        self, ctx: ConversationContext, candidates: list[Candidate], docs: list[Any]
+    ) -> Scorecard:
         rubric = self.rubric
         conv = ctx.conversation
         debt_at = find_debt_discussion(ctx, rubric)
@@ -131,13 +154,26 @@ class Judge:
         violations = judge_violations(ctx, rubric, candidates, docs, verification, debt_at)
         debtor = debtor_turns(ctx, rubric, verification)
         probe = script.get("reason_probe")
-        probe_at = probe.evidence[0] if probe is not None and probe.passed and probe.evidence else None
+        probe_at = (
+            probe.evidence[0] if probe is not None and probe.passed and probe.evidence else None
+        )
         reason = judge_reason(ctx, rubric, debtor, probe_at)
         flags = judge_flags(ctx, rubric, debtor, reason)
         if ptp is not None:
-            flags.append(FlagResult("ptp", list(ptp.evidence), ptp.confidence, "The customer committed to an amount and a date."))
+            flags.append(
+                FlagResult(
+                    "ptp",
+                    list(ptp.evidence),
+                    ptp.confidence,
+                    "The customer committed to an amount and a date.",
+                )
+            )
         extra = {
-            item_id: judge_generic(ctx, item_id, item)
+            item_id: (
+                _sensitive_data_item(conv)
+                if item_id == SENSITIVE_ITEM
+                else judge_generic(ctx, item_id, item)
+            )
             for item_id, item in rubric.items.extra.items()
         }
         scores = compute_scores(

@@ -32,6 +32,9 @@ _IDENTIFIER_ANSWER = re.compile(
     r"seventy|eighty|ninety|hundred|january|february|march|april|may|june|july|august|"
     r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
     r"street|st|avenue|ave|road|rd|drive|dr|lane|ln|court|ct|boulevard|blvd|way|place|circle)\b"
+    # an identifier masked before it reached us ("it's [DOB]", "[SSN_LAST4]", "[REDACTED]",
+    # "xxxx") is still an answer: redaction must not turn verification into a failure
+    r"|\b(dob|ssn|ssn_last4|redacted|masked|x{4,})\b"
 )
 
 

@@ -87,11 +87,6 @@ def _script(card: Scorecard) -> dict[str, bool]:
     return {k: v.passed for k, v in card.script.items()}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="judge/script.py find_verification does not accept a masked answer ('It's [DOB].') "
-    "as identifier content; the one-line fix is reported to the lead",
-)
 def test_script_items_score_the_same_on_the_redacted_call(call: Conversation, judge: Judge) -> None:
     raw, redacted = judge.score_many([call, redact_conversation(call).conversation])
     assert raw.script["right_party_verification"].passed
