@@ -12,6 +12,7 @@ list decides between an amount, a digit string, a year or nothing.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -148,9 +149,24 @@ class _Tok:
 
 
 def _tokens(text: str) -> list[_Tok]:
-    return [
+    toks = [
         _Tok(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)
     ]
+    # speech recognition mixes digits and scale words ("1 hundred dollars", "2 hundred and
+    # fifty"): read such a digit as its word, keeping its span, so the spoken parser sees one run
+    for tok, nxt in itertools.pairwise(toks):
+        if nxt.text in ("hundred", "thousand") and tok.text.isdigit() and len(tok.text) <= 2:
+            tok.text = _number_word(int(tok.text)) or tok.text
+    return toks
+
+
+def _number_word(n: int) -> str | None:
+    """A number the spoken parser reads as one word ("1" -> "one", "40" -> "forty")."""
+    for table in (UNITS, TEENS, TENS):
+        for word, value in table.items():
+            if value == n:
+                return word
+    return None
 
 
 def _is_number_word(word: str) -> bool:
@@ -610,8 +626,12 @@ def find_amounts(text: str) -> list[AmountMention]:
     Returns:
         The amounts in text order.
     """
-    found = _digit_mentions(text)
-    for run in find_number_runs(text):
+    runs = find_number_runs(text)
+    # a digit inside a spoken run ("15 hundred") belongs to the run, not to a mention of its own
+    found = [
+        d for d in _digit_mentions(text) if not any(r.start <= d.start < r.end for r in runs)
+    ]
+    for run in runs:
         if run.kind == "amount" and run.value is not None:
             found.append(
                 AmountMention(

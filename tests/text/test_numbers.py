@@ -225,3 +225,16 @@ def test_number_word_soup_never_crashes(words: list[str]) -> None:
         assert a.value >= 0
         assert text[a.start : a.end] == a.text
     words_to_digits(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("i can pay 1 hundred dollars friday", 100.0),
+        ("2 hundred and fifty on the first", 250.0),
+        ("15 hundred bucks", 1500.0),
+    ],
+)
+def test_digits_before_scale_words_read_as_one_amount(text: str, value: float) -> None:
+    # speech recognition writes "1 hundred" as often as "one hundred"
+    assert [a.value for a in find_amounts(text)] == [value]
