@@ -38,6 +38,8 @@ class AsrSettings(_Section):
     batch_size: int = Field(default=16, ge=1, le=256)
     cpu_threads: int = Field(default=0, ge=0)
     vad: bool = True
+    #: recordings longer than this are refused with a clear error (a recorder left running)
+    max_duration_s: float = Field(default=4 * 3600.0, gt=0)
 
 
 class DiarizationSettings(_Section):

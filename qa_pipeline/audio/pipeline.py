@@ -76,7 +76,7 @@ class AudioPipeline:
         self.settings = settings
         self.max_duration_s = float(
             max_duration_s
-            or getattr(settings.asr, "max_duration_s", None)
+            or settings.asr.max_duration_s
             or DEFAULT_MAX_DURATION_S
         )
         self._transcriber: Transcriber | None = None
