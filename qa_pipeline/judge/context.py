@@ -15,15 +15,22 @@ import numpy as np
 
 from qa_pipeline.rubric import RubricItem
 from qa_pipeline.text.nlp import Embedder
-from qa_pipeline.text.normalize import Clause, NormalizedText, normalize, split_clauses
+from qa_pipeline.text.normalize import (
+    Clause,
+    NormalizedText,
+    normalize,
+    normalized_text,
+    split_clauses,
+)
 from qa_pipeline.types import ROLE_AGENT, Conversation
 
 __all__ = ["ConversationContext", "PatternHit", "UtteranceView", "build_contexts"]
 
 
 @functools.lru_cache(maxsize=4096)
-def _normalized(example: str) -> str:
-    return normalize(example).text
+def _normalized(examples: tuple[str, ...]) -> tuple[str, ...]:
+    # semantic() runs thousands of times per batch over the same few example lists
+    return tuple(normalized_text(e) for e in examples)
 
 
 @dataclass(slots=True)
@@ -76,7 +83,9 @@ class ConversationContext:
             for m in p.finditer(text):
                 if vetoes and self._vetoed(text, m.start(), m.end(), vetoes):
                     continue
-                hits.append(PatternHit(u.index, m.start(), m.end(), u.norm.quote(m.start(), m.end())))
+                hits.append(
+                    PatternHit(u.index, m.start(), m.end(), u.norm.quote(m.start(), m.end()))
+                )
         hits.sort(key=lambda h: h.start)
         return hits
 
@@ -92,11 +101,11 @@ class ConversationContext:
         margin, and the clause index. ``(0.0, -1)`` when the item has no examples."""
         if not item.examples or len(u.clauses) == 0:
             return 0.0, -1
-        pos = self.embedder.encode_cached([_normalized(e) for e in item.examples])
+        pos = self.embedder.encode_cached(_normalized(tuple(item.examples)))
         sims = u.vectors @ pos.T
         best_pos = sims.max(axis=1)
         if item.negatives:
-            neg = self.embedder.encode_cached([_normalized(e) for e in item.negatives])
+            neg = self.embedder.encode_cached(_normalized(tuple(item.negatives)))
             best_neg = (u.vectors @ neg.T).max(axis=1)
             # a clause closer to a hard negative than to any example does not count
             score = np.where(best_neg >= best_pos, 0.0, best_pos)
