@@ -57,12 +57,12 @@ def _run(args: argparse.Namespace) -> int:
 
             results["scoring"] = bench_scoring(Path(args.conversations), settings, n=args.n)
         elif stage == "audio":
-            from qa_pipeline.bench_audio import bench_audio  # type: ignore[import-not-found]
+            from qa_pipeline.bench_audio import bench_audio
 
             paths = [Path(p) for p in args.audio] if args.audio else _sample_audio(Path(args.input))
             results["audio"] = bench_audio(paths, settings)
         else:
-            from qa_pipeline.bench_pipeline import bench_end_to_end  # type: ignore[import-not-found]
+            from qa_pipeline.bench_pipeline import bench_end_to_end
 
             results["pipeline"] = bench_end_to_end(Path(args.input), settings)
     out = Path(args.out) if args.out else _default_out()

@@ -37,7 +37,7 @@ ASR_FIXES: tuple[tuple[str, str], ...] = (
     (r"\bmini mirand(a|er)\b", "mini miranda"),
     (r"\binformation (a|ob)tained\b", "information obtained"),
     (r"\bquality (insurance|a sure ants)\b", "quality assurance"),
-    (r"\b(date|day) (a|of|off) birth\b", "date of birth"),
+    (r"\b(date|day) (a|of|off|on|o) birth\b", "date of birth"),
     (r"\blast (for|fore)\b", "last four"),
     (r"\bsocial security (number )?(for|fore)\b", "social security number four"),
     (r"\bzip coat\b", "zip code"),
