@@ -74,12 +74,6 @@ def _pooled(judge: Any, transcribed: Transcribed, calls: list[tuple[str, bool]])
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="measured 0.85 (target 0.90) with tiny.en on espeak speech: 'date on birth' for 'date "
-    "of birth' hides verification (2 decisions), Whisper's '1 hundred dollars' is not read as "
-    "$100, and one misheard amount ($15 for fifty) breaks ptp_confirmation",
-    strict=False,
-)
 def test_scorecards_from_audio_agree_with_the_script(judge: Any, transcribed: Transcribed) -> None:
     """Pooled over both scripts, stereo and mono (16 kHz): the done-when target of issue 4."""
     calls = [("compliant", True), ("pressure", True), ("compliant", False), ("pressure", False)]
