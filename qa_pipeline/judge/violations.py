@@ -34,7 +34,12 @@ SPECIFICITY = (
     "pressure_tactics",
 )
 _NEG_WORDS = {"not", "n't", "never", "no", "nobody", "nothing", "none", "neither", "nor", "noone", "nowhere"}
-_NEG_PHRASE = re.compile(r"\b(no one|nobody|never|not|n't|no|nothing|won't|wouldn't|can't|cannot|don't|doesn't|isn't|aren't)\b")
+#: speech recognition drops apostrophes ("dont", "cant"), so both spellings count
+_NEG_PHRASE = re.compile(
+    r"\b(no one|nobody|never|not|n't|no|nothing|won'?t|wouldn'?t|can'?t|cannot|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t)\b"
+)
+#: conjunctions opening a subordinate clause that a main-clause negation does not govern
+_SUBORDINATORS = {"if", "when", "because", "since", "unless", "once", "whenever", "cause", "cuz"}
 #: verbs whose negation frames a threat rhetorically ("you don't want ...", "wouldn't want ...")
 _RHETORICAL_HEADS = {"want", "wanna", "like", "need"}
 _RHETORICAL = re.compile(r"\b(don't|do not|wouldn't|would not) (want|wanna|need)\b")
@@ -123,6 +128,10 @@ def is_negated(doc: Doc, char_offset: int, normalized_before: str) -> bool:
         for child in node.children:
             if child.dep_ == "neg" or (child.lower_ in _NEG_WORDS and child.dep_ in ("det", "nsubj", "nsubjpass", "advmod", "dobj")):
                 return True
+        # a conditional or causal subordinate clause ("if you'd paid like an adult, we wouldn't
+        # be talking") keeps its own polarity: the main clause's negation does not reach into it
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in node.children):
+            break
         if node.head is node:
             break
         node = node.head
