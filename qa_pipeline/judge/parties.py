@@ -16,7 +16,18 @@ from qa_pipeline.rubric import Rubric
 __all__ = ["debtor_turns"]
 
 #: a hand-over to the debtor after a third party answered ("this is him", "hi this is dana")
-_HANDOVER = re.compile(r"^(hello |hi |yeah |yes )*(this is (him|her|he|she|me|\w+)|speaking|\w+ speaking)\b")
+_HANDOVER = re.compile(
+    r"^(hello |hi |hey |yeah |yes )*(this is (him|her|he|she|me|\w+)|speaking|\w+ speaking)\b"
+    # "hi it's gloria": only after a greeting, so "it's almost nine" is no hand-over
+    r"|^(hello |hi |hey )+(it's|its|it is) \w+\b"
+)
+
+#: someone answering for the debtor (a receptionist, a colleague) besides the rubric's cues
+_ANSWERING_FOR = re.compile(
+    r"\b(he|she)('s| is) (with a (patient|client|customer)|in a meeting|on another (line|call)|at lunch|out of the office)\b"
+    r"|\b(can|may) i (ask|tell (him|her)) (what|who)('s| is)? (it's |this is )?(regarding|calling)\b"
+    r"|\bwhat (is )?(this|it) (is )?regarding\b|\bthank you for calling \w+( \w+)?'s (office|clinic)\b"
+)
 
 
 def debtor_turns(ctx: ConversationContext, rubric: Rubric, verification: Verification) -> set[int]:
@@ -27,7 +38,7 @@ def debtor_turns(ctx: ConversationContext, rubric: Rubric, verification: Verific
     turn on the speaker is a third party until a hand-over ("this is him") or until the
     customer passes verification.
     """
-    cues = [re.compile(p) for p in rubric.third_party_patterns]
+    cues = [re.compile(p) for p in rubric.third_party_patterns] + [_ANSWERING_FOR]
     customer = [u for u in ctx.utterances if not u.is_agent]
     first_cue = next((u.index for u in customer if any(p.search(u.norm.text) for p in cues)), None)
     if first_cue is None:
