@@ -14,46 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from qa_pipeline.loading import conversation_from_dict, iter_conversation_paths, read_json_file
+from qa_pipeline.rubric import FLAG_IDS, REASON_IDS, SCRIPT_IDS, VIOLATION_IDS
 from qa_pipeline.types import Conversation, Scorecard
 
-SCRIPT_ITEMS = (
-    "greeting",
-    "recording_disclosure",
-    "right_party_verification",
-    "mini_miranda",
-    "balance_disclosure",
-    "reason_probe",
-    "payment_options",
-    "ptp_confirmation",
-    "closing",
-)
-VIOLATION_IDS = (
-    "threat_arrest_or_jail",
-    "threat_unintended_legal_action",
-    "abusive_language",
-    "false_representation",
-    "third_party_disclosure",
-    "pressure_tactics",
-    "outside_calling_hours",
-)
-FLAG_IDS = ("vulnerable_customer", "dispute", "ptp")
-REASONS = (
-    "job_loss",
-    "reduced_income",
-    "medical",
-    "dispute",
-    "already_paid",
-    "forgot",
-    "payday_timing",
-    "other_debts_hardship",
-    "bereavement",
-    "fraud_identity_theft",
-    "refuses_to_pay",
-    "bankruptcy",
-    "disaster",
-    "service_issue",
-    "none_given",
-)
+# labels.md's ids, defined once with the rubric schema that enforces them
+SCRIPT_ITEMS = SCRIPT_IDS
+REASONS = REASON_IDS
 
 
 @dataclass

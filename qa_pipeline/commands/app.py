@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -89,7 +88,8 @@ def _run(args: argparse.Namespace) -> int:
     print(
         f"qa-pipeline app: serving {env['QA_APP_WAREHOUSE']} on http://{args.address}:{args.port}"
     )
-    try:
-        return subprocess.call(cmd, env=env)
-    except KeyboardInterrupt:
-        return 0
+    sys.stdout.flush()
+    # become the Streamlit server rather than its parent: a supervisor's SIGTERM (systemd, a
+    # test fixture, Ctrl-C) then reaches the server itself instead of orphaning it
+    os.execve(cmd[0], cmd, env)
+    return 0  # pragma: no cover - execve does not return
