@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from qa_pipeline.review_store import PaymentRow, ReviewStore
-from qa_pipeline.rubric import load_rubric
+from qa_pipeline.rubric import SCRIPT_IDS, load_rubric
 from qa_pipeline.types import (
     Conversation,
     FlagResult,
@@ -29,17 +29,7 @@ from qa_pipeline.types import (
 from qa_pipeline.warehouse import CallFailure, CallIdentity, JudgedCall, RubricRef, Warehouse
 from qa_pipeline.warehouse.rows import content_hash
 
-SCRIPT_ITEMS = (
-    "greeting",
-    "recording_disclosure",
-    "right_party_verification",
-    "mini_miranda",
-    "balance_disclosure",
-    "reason_probe",
-    "payment_options",
-    "ptp_confirmation",
-    "closing",
-)
+SCRIPT_ITEMS = SCRIPT_IDS
 EST = timezone(timedelta(hours=-5))
 STATUTES = {
     "threat_arrest_or_jail": "15 USC 1692e(4)",

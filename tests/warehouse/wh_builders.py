@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from qa_pipeline.rubric import SCRIPT_IDS
 from qa_pipeline.types import (
     Conversation,
     FlagResult,
@@ -18,17 +19,7 @@ from qa_pipeline.types import (
 )
 from qa_pipeline.warehouse import CallIdentity, JudgedCall, RubricRef, Warehouse, content_hash
 
-SCRIPT_ITEMS = (
-    "greeting",
-    "recording_disclosure",
-    "right_party_verification",
-    "mini_miranda",
-    "balance_disclosure",
-    "reason_probe",
-    "payment_options",
-    "ptp_confirmation",
-    "closing",
-)
+SCRIPT_ITEMS = SCRIPT_IDS
 EST = timezone(timedelta(hours=-5))
 
 
